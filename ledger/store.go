@@ -1,0 +1,116 @@
+package ledger
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the ledger's storage, declared here where it is used. The SQL
+// implementation lives in ledger/sqlstore and passes one conformance suite on
+// SQLite and MySQL.
+type Store interface {
+	// WriteBatch runs fn inside one write transaction and commits it if fn
+	// returns nil. It returns ErrConflict (wrapped) when the transaction lost a
+	// race with another writer (deadlock, duplicate key) and may be retried.
+	WriteBatch(ctx context.Context, fn func(BatchTx) error) error
+	// CreateAccounts inserts the accounts that do not exist yet and returns
+	// the stored version of every id (new or existing) keyed by id.
+	CreateAccounts(ctx context.Context, accounts []Account) (map[string]Account, error)
+	// Accounts returns the accounts among ids that exist, keyed by id.
+	Accounts(ctx context.Context, ids []string) (map[string]Account, error)
+	// Transfers returns the committed transfers among ids, keyed by id.
+	Transfers(ctx context.Context, ids []string) (map[string]StoredTransfer, error)
+	// LatestEntry returns the newest transfer touching the account at or
+	// before the timestamp (unix microseconds), and false when there is none.
+	LatestEntry(ctx context.Context, accountID string, atMicros int64) (StoredTransfer, bool, error)
+	// Entries returns up to limit transfers touching the account with
+	// timestamps strictly between after and before (unix microseconds; 0 for
+	// no bound), newest first when desc is true, oldest first otherwise.
+	Entries(ctx context.Context, accountID string, afterMicros, beforeMicros int64, desc bool, limit int) ([]StoredTransfer, error)
+	// DuePending returns up to limit outstanding pending transfers whose
+	// expiry is at or before nowMicros.
+	DuePending(ctx context.Context, nowMicros int64, limit int) ([]PendingTransfer, error)
+	// Scan streams every committed batch and its transfers in commit order,
+	// then every account and every outstanding pending transfer. Verify uses it.
+	Scan(ctx context.Context, v ScanVisitor) error
+}
+
+// BatchTx is one write transaction of the batcher. Methods are called in the
+// order they are listed: lock, read, then write.
+type BatchTx interface {
+	// LockHead locks and returns the head of the hash chain. Every batch
+	// locks it first, so batches from any number of engines commit one at a
+	// time in a single order.
+	LockHead(ctx context.Context) (Head, error)
+	// LockAccounts locks the accounts among ids (sorted ascending) and
+	// returns them keyed by id.
+	LockAccounts(ctx context.Context, ids []string) (map[string]Account, error)
+	// Transfers returns the committed transfers among ids.
+	Transfers(ctx context.Context, ids []string) (map[string]StoredTransfer, error)
+	// Pending returns the pending-transfer records among ids.
+	Pending(ctx context.Context, ids []string) (map[string]PendingTransfer, error)
+	// Write stores a validated batch: its transfers, the new balances of the
+	// accounts it changed, new and resolved pending records, and the new head.
+	Write(ctx context.Context, b *Batch) error
+}
+
+// Head is the end of the hash chain: the last committed batch.
+type Head struct {
+	Seq        int64  // number of the last batch, 0 before the first
+	Hash       []byte // its hash; empty before the first
+	LastMicros int64  // timestamp of the last committed transfer
+}
+
+// StoredTransfer is a committed transfer with what the ledger recorded
+// alongside it.
+type StoredTransfer struct {
+	Transfer
+	BatchSeq int64
+	// DebitAfter and CreditAfter are the two accounts' balances just after
+	// the transfer.
+	DebitAfter  Balances
+	CreditAfter Balances
+	// RowHash is the hash of every other field (see TransferHash).
+	RowHash []byte
+}
+
+// PendingState is the life-cycle state of a pending transfer.
+type PendingState string
+
+// Pending transfer states.
+const (
+	StatePending PendingState = "pending"
+	StatePosted  PendingState = "posted"
+	StateVoided  PendingState = "voided"
+	StateExpired PendingState = "expired"
+)
+
+// PendingTransfer tracks a pending transfer until it is resolved.
+type PendingTransfer struct {
+	ID              string
+	DebitAccountID  string
+	CreditAccountID string
+	Amount          int64
+	Currency        string
+	ExpiresMicros   int64 // 0 when it never expires
+	State           PendingState
+}
+
+// Batch is what one batch writes.
+type Batch struct {
+	Head       Head              // the new head (Seq, Hash, LastMicros)
+	PrevHash   []byte            // hash of the previous batch
+	Transfers  []StoredTransfer  // in timestamp order
+	Accounts   []Account         // changed accounts with their new balances
+	NewPending []PendingTransfer // pending transfers created by this batch
+	Resolved   []PendingTransfer // pending transfers resolved by this batch (new State)
+	Created    time.Time
+}
+
+// ScanVisitor receives what Store.Scan streams.
+type ScanVisitor struct {
+	Batch    func(seq int64, prevHash, hash []byte, count int) error
+	Transfer func(t StoredTransfer) error
+	Account  func(a Account) error
+	Pending  func(p PendingTransfer) error
+}
