@@ -2,8 +2,14 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrConflict marks a write transaction that lost a race with another writer
+// (a deadlock, or another engine committing the same transfer id first). The
+// engine retries the batch; nothing of it was written.
+var ErrConflict = errors.New("write conflict")
 
 // Store is the ledger's storage, declared here where it is used. The SQL
 // implementation lives in ledger/sqlstore and passes one conformance suite on
@@ -30,8 +36,9 @@ type Store interface {
 	// DuePending returns up to limit outstanding pending transfers whose
 	// expiry is at or before nowMicros.
 	DuePending(ctx context.Context, nowMicros int64, limit int) ([]PendingTransfer, error)
-	// Scan streams every committed batch and its transfers in commit order,
-	// then every account and every outstanding pending transfer. Verify uses it.
+	// Scan streams every committed batch in order, then every transfer in
+	// timestamp order, then every account, then every pending-transfer record.
+	// Verify uses it.
 	Scan(ctx context.Context, v ScanVisitor) error
 }
 
@@ -50,7 +57,8 @@ type BatchTx interface {
 	// Pending returns the pending-transfer records among ids.
 	Pending(ctx context.Context, ids []string) (map[string]PendingTransfer, error)
 	// Write stores a validated batch: its transfers, the new balances of the
-	// accounts it changed, new and resolved pending records, and the new head.
+	// accounts it changed, created and resolved pending records, and the new
+	// head.
 	Write(ctx context.Context, b *Batch) error
 }
 
@@ -98,13 +106,12 @@ type PendingTransfer struct {
 
 // Batch is what one batch writes.
 type Batch struct {
-	Head       Head              // the new head (Seq, Hash, LastMicros)
-	PrevHash   []byte            // hash of the previous batch
-	Transfers  []StoredTransfer  // in timestamp order
-	Accounts   []Account         // changed accounts with their new balances
-	NewPending []PendingTransfer // pending transfers created by this batch
-	Resolved   []PendingTransfer // pending transfers resolved by this batch (new State)
-	Created    time.Time
+	Head      Head              // the new head (Seq, Hash, LastMicros)
+	PrevHash  []byte            // hash of the previous batch
+	Transfers []StoredTransfer  // in timestamp order
+	Accounts  []Account         // changed accounts with their new balances
+	Pending   []PendingTransfer // created or resolved pending records, in their final state
+	Created   time.Time
 }
 
 // ScanVisitor receives what Store.Scan streams.

@@ -1,0 +1,74 @@
+package sqlstore
+
+import (
+	"errors"
+
+	"github.com/go-sql-driver/mysql"
+	sqlite "modernc.org/sqlite"
+
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// dialect is the seam between SQLite and MySQL: the few places where the
+// same statement cannot serve both.
+type dialect struct {
+	name sqldb.Dialect
+	// forUpdate is appended to SELECTs that lock rows. SQLite needs none: a
+	// write transaction (BEGIN IMMEDIATE) already excludes other writers.
+	forUpdate string
+	// upsertAccounts ends a multi-row INSERT into ledger_accounts so that an
+	// existing row takes the new balances.
+	upsertAccounts string
+	// upsertPending does the same for ledger_pending state changes.
+	upsertPending string
+	// insertIgnore starts an INSERT that skips rows whose key exists.
+	insertIgnore string
+	// maxParams bounds the placeholders in one statement.
+	maxParams int
+}
+
+func dialectOf(d sqldb.Dialect) dialect {
+	if d == sqldb.MySQL {
+		return dialect{
+			name:      d,
+			forUpdate: " FOR UPDATE",
+			upsertAccounts: ` ON DUPLICATE KEY UPDATE debits_posted = VALUES(debits_posted), credits_posted = VALUES(credits_posted),` +
+				` debits_pending = VALUES(debits_pending), credits_pending = VALUES(credits_pending)`,
+			upsertPending: ` ON DUPLICATE KEY UPDATE state = VALUES(state), expires_us = VALUES(expires_us)`,
+			insertIgnore:  "INSERT IGNORE",
+			maxParams:     60000,
+		}
+	}
+	return dialect{
+		name: d,
+		upsertAccounts: ` ON CONFLICT (id) DO UPDATE SET debits_posted = excluded.debits_posted, credits_posted = excluded.credits_posted,` +
+			` debits_pending = excluded.debits_pending, credits_pending = excluded.credits_pending`,
+		upsertPending: ` ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_us = excluded.expires_us`,
+		insertIgnore:  "INSERT OR IGNORE",
+		maxParams:     30000,
+	}
+}
+
+// retryable reports errors that mean "lost a race; run the batch again":
+// deadlocks, lock wait timeouts, duplicate keys from a concurrent writer, and
+// SQLite's busy/locked.
+func (d dialect) retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1213, 1205, 1062:
+			return true
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+		if se.Code() == 2067 || se.Code() == 1555 { // unique / primary key constraint
+			return true
+		}
+	}
+	return false
+}

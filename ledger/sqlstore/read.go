@@ -1,0 +1,246 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cashless-dev/cashless/ledger"
+)
+
+// chunked calls fn on slices of ids small enough for one statement.
+func (s *Store) chunked(ids []string, fn func(part []string) error) error {
+	per := s.d.maxParams
+	for start := 0; start < len(ids); start += per {
+		if err := fn(ids[start:min(start+per, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func queryAccounts(ctx context.Context, q queryer, stmt string, ids []string, out map[string]ledger.Account) error {
+	rows, err := q.QueryContext(ctx, stmt, stringArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return err
+		}
+		out[a.ID] = a
+	}
+	return rows.Err()
+}
+
+// CreateAccounts implements ledger.Store.
+func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (map[string]ledger.Account, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, s.translate(fmt.Errorf("begin: %w", err))
+	}
+	defer func() { _ = tx.Rollback() }()
+	per := s.d.maxParams / 9
+	for start := 0; start < len(accounts); start += per {
+		part := accounts[start:min(start+per, len(accounts))]
+		args := make([]any, 0, len(part)*9)
+		for _, a := range part {
+			args = accountArgs(args, a)
+		}
+		if _, err := tx.ExecContext(ctx, s.d.insertIgnore+` INTO ledger_accounts (`+accountColumns+`) VALUES `+placeholders(len(part), 9), args...); err != nil {
+			return nil, s.translate(fmt.Errorf("create accounts: %w", err))
+		}
+	}
+	ids := make([]string, len(accounts))
+	for i, a := range accounts {
+		ids[i] = a.ID
+	}
+	out := make(map[string]ledger.Account, len(ids))
+	err = s.chunked(ids, func(part []string) error {
+		return queryAccounts(ctx, tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`)`, part, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read created accounts: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, s.translate(fmt.Errorf("commit accounts: %w", err))
+	}
+	return out, nil
+}
+
+// Accounts implements ledger.Store.
+func (s *Store) Accounts(ctx context.Context, ids []string) (map[string]ledger.Account, error) {
+	out := make(map[string]ledger.Account, len(ids))
+	err := s.chunked(ids, func(part []string) error {
+		return queryAccounts(ctx, s.db.Read, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`)`, part, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read accounts: %w", err)
+	}
+	return out, nil
+}
+
+// Transfers implements ledger.Store.
+func (s *Store) Transfers(ctx context.Context, ids []string) (map[string]ledger.StoredTransfer, error) {
+	return s.transfers(ctx, s.db.Read, ids)
+}
+
+func (s *Store) transfers(ctx context.Context, q queryer, ids []string) (map[string]ledger.StoredTransfer, error) {
+	out := make(map[string]ledger.StoredTransfer)
+	err := s.chunked(ids, func(part []string) error {
+		return queryTransfers(ctx, q, `SELECT `+transferColumns+` FROM ledger_transfers WHERE id IN (`+inList(len(part))+`)`, stringArgs(part), func(t ledger.StoredTransfer) {
+			out[t.ID] = t
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read transfers: %w", err)
+	}
+	return out, nil
+}
+
+func queryTransfers(ctx context.Context, q queryer, stmt string, args []any, fn func(ledger.StoredTransfer)) error {
+	rows, err := q.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		t, err := scanTransfer(rows)
+		if err != nil {
+			return err
+		}
+		fn(t)
+	}
+	return rows.Err()
+}
+
+// LatestEntry implements ledger.Store.
+func (s *Store) LatestEntry(ctx context.Context, accountID string, atMicros int64) (ledger.StoredTransfer, bool, error) {
+	var best ledger.StoredTransfer
+	found := false
+	for _, side := range []string{"debit_account_id", "credit_account_id"} {
+		err := queryTransfers(ctx, s.db.Read, `SELECT `+transferColumns+` FROM ledger_transfers WHERE `+side+` = ? AND ts <= ? ORDER BY ts DESC LIMIT 1`,
+			[]any{accountID, atMicros}, func(t ledger.StoredTransfer) {
+				if !found || t.Timestamp.After(best.Timestamp) {
+					best, found = t, true
+				}
+			})
+		if err != nil {
+			return best, false, fmt.Errorf("read balance history: %w", err)
+		}
+	}
+	return best, found, nil
+}
+
+// Entries implements ledger.Store. It reads each side's index separately and
+// merges, which every engine can do with an index range scan.
+func (s *Store) Entries(ctx context.Context, accountID string, afterMicros, beforeMicros int64, desc bool, limit int) ([]ledger.StoredTransfer, error) {
+	order := "ASC"
+	if desc {
+		order = "DESC"
+	}
+	if beforeMicros == 0 {
+		beforeMicros = 1<<63 - 1
+	}
+	var sides [2][]ledger.StoredTransfer
+	for i, side := range []string{"debit_account_id", "credit_account_id"} {
+		err := queryTransfers(ctx, s.db.Read, `SELECT `+transferColumns+` FROM ledger_transfers WHERE `+side+` = ? AND ts > ? AND ts < ? ORDER BY ts `+order+` LIMIT ?`,
+			[]any{accountID, afterMicros, beforeMicros, limit}, func(t ledger.StoredTransfer) { sides[i] = append(sides[i], t) })
+		if err != nil {
+			return nil, fmt.Errorf("read history: %w", err)
+		}
+	}
+	out := make([]ledger.StoredTransfer, 0, limit)
+	a, b := sides[0], sides[1]
+	for len(out) < limit && (len(a) > 0 || len(b) > 0) {
+		takeA := len(b) == 0 || (len(a) > 0 && (a[0].Timestamp.Before(b[0].Timestamp) != desc))
+		if takeA {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return out, nil
+}
+
+// DuePending implements ledger.Store.
+func (s *Store) DuePending(ctx context.Context, nowMicros int64, limit int) ([]ledger.PendingTransfer, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE expires_us IS NOT NULL AND expires_us <= ? ORDER BY expires_us LIMIT ?`, nowMicros, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read due pending transfers: %w", err)
+	}
+	defer rows.Close()
+	var out []ledger.PendingTransfer
+	for rows.Next() {
+		p, err := scanPending(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read due pending transfers: %w", err)
+		}
+		if p.State == ledger.StatePending {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Scan implements ledger.Store. Rows are streamed, never loaded whole.
+func (s *Store) Scan(ctx context.Context, v ledger.ScanVisitor) error {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT seq, prev_hash, hash, count FROM ledger_batches ORDER BY seq`)
+	if err != nil {
+		return fmt.Errorf("scan batches: %w", err)
+	}
+	for rows.Next() {
+		var seq int64
+		var prev, hash []byte
+		var count int
+		if err := rows.Scan(&seq, &prev, &hash, &count); err != nil {
+			rows.Close()
+			return fmt.Errorf("scan batches: %w", err)
+		}
+		if err := v.Batch(seq, prev, hash, count); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("scan batches: %w", err)
+	}
+	var cbErr error
+	err = queryTransfers(ctx, s.db.Read, `SELECT `+transferColumns+` FROM ledger_transfers ORDER BY ts`, nil, func(t ledger.StoredTransfer) {
+		if cbErr == nil {
+			cbErr = v.Transfer(t)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("scan transfers: %w", err)
+	}
+	if cbErr != nil {
+		return cbErr
+	}
+	all := make(map[string]ledger.Account)
+	if err := queryAccounts(ctx, s.db.Read, `SELECT `+accountColumns+` FROM ledger_accounts`, nil, all); err != nil {
+		return fmt.Errorf("scan accounts: %w", err)
+	}
+	for _, a := range all {
+		if err := v.Account(a); err != nil {
+			return err
+		}
+	}
+	prow, err := s.db.Read.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending`)
+	if err != nil {
+		return fmt.Errorf("scan pending transfers: %w", err)
+	}
+	defer prow.Close()
+	for prow.Next() {
+		p, err := scanPending(prow)
+		if err != nil {
+			return fmt.Errorf("scan pending transfers: %w", err)
+		}
+		if err := v.Pending(p); err != nil {
+			return err
+		}
+	}
+	return prow.Err()
+}

@@ -1,0 +1,124 @@
+// Package sqlstore stores the ledger in SQLite or MySQL (MariaDB, TiDB)
+// through database/sql. One implementation serves both engines; the few
+// differences (row locks, upserts, error codes) sit in dialect.go, and the
+// schema is embedded per dialect under migrations/.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/cashless-dev/cashless/ledger"
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// Store implements ledger.Store on a sqldb.DB.
+type Store struct {
+	db *sqldb.DB
+	d  dialect
+}
+
+var _ ledger.Store = (*Store)(nil)
+
+// New returns a store on db. Migrate must have run on db.
+func New(db *sqldb.DB) *Store { return &Store{db: db, d: dialectOf(db.Dialect)} }
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate creates or upgrades the ledger's tables. It is safe to run from
+// several processes at once and on every start.
+func Migrate(ctx context.Context, db *sqldb.DB) error {
+	dir := path.Join("migrations", string(db.Dialect))
+	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ledger_schema_migrations (version VARCHAR(64) NOT NULL PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	files, err := fs.Glob(migrations, dir+"/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		version := strings.TrimSuffix(path.Base(f), ".sql")
+		var n int
+		if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			return fmt.Errorf("read migrations: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		body, err := migrations.ReadFile(f)
+		if err != nil {
+			return fmt.Errorf("read migration %s: %w", version, err)
+		}
+		// Every statement is idempotent (IF NOT EXISTS, INSERT IGNORE), so a
+		// migration interrupted half-way, or run by two processes, is safe to
+		// run again. MySQL cannot roll back DDL, so no transaction is used.
+		for _, stmt := range strings.Split(string(body), ";\n") {
+			if strings.TrimSpace(stmt) == "" {
+				continue
+			}
+			if _, err := db.Write.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migration %s: %w", version, err)
+			}
+		}
+		if _, err := db.Write.ExecContext(ctx, dialectOf(db.Dialect).insertIgnore+` INTO ledger_schema_migrations (version) VALUES (?)`, version); err != nil {
+			return fmt.Errorf("record migration %s: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// WriteBatch implements ledger.Store.
+func (s *Store) WriteBatch(ctx context.Context, fn func(ledger.BatchTx) error) error {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return s.translate(fmt.Errorf("begin batch: %w", err))
+	}
+	if err := fn(&batchTx{s: s, tx: tx}); err != nil {
+		_ = tx.Rollback()
+		return s.translate(err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.translate(fmt.Errorf("commit batch: %w", err))
+	}
+	return nil
+}
+
+// translate marks errors that a retry can cure with ledger.ErrConflict.
+func (s *Store) translate(err error) error {
+	if err != nil && s.d.retryable(err) && !errors.Is(err, ledger.ErrConflict) {
+		return fmt.Errorf("%w: %w", ledger.ErrConflict, err)
+	}
+	return err
+}
+
+// placeholders returns "(?,?,?),(?,?,?)" for rows rows of cols columns.
+func placeholders(rows, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", cols), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+}
+
+// inList returns "?,?,?" for n values.
+func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+func stringArgs(ids []string) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// queryer is what *sql.DB and *sql.Tx share.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
