@@ -228,6 +228,8 @@ func (v *verifier) finish() {
 			v.problem("account", id, "transfers name an account that does not exist")
 		}
 	}
+	// The sums may wrap around int64 on accounts near the limit; equality
+	// modulo 2^64 still catches any single changed balance.
 	type sums struct{ dp, cp, dpend, cpend int64 }
 	perCurrency := map[string]*sums{}
 	for _, a := range v.accounts {

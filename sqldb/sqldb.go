@@ -173,10 +173,9 @@ func openMySQL(ctx context.Context, dsn string) (*DB, error) {
 	cfg.InterpolateParams = true
 	cfg.ParseTime = false
 	cfg.MultiStatements = false
-	if cfg.Params == nil {
-		cfg.Params = map[string]string{}
+	if err := cfg.Apply(mysql.Charset("utf8mb4", "utf8mb4_bin")); err != nil {
+		return nil, fmt.Errorf("MySQL charset: %w", err)
 	}
-	cfg.Params["charset"] = "utf8mb4"
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 10 * time.Second
 	}

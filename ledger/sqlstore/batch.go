@@ -98,8 +98,12 @@ func (b *batchTx) Write(ctx context.Context, batch *ledger.Batch) error {
 			return fmt.Errorf("write pending transfers: %w", err)
 		}
 	}
+	prev := batch.PrevHash
+	if prev == nil {
+		prev = []byte{} // the first batch links to the empty hash, not to NULL
+	}
 	if _, err := b.tx.ExecContext(ctx, `INSERT INTO ledger_batches (seq, prev_hash, hash, count, created_us) VALUES (?, ?, ?, ?, ?)`,
-		batch.Head.Seq, batch.PrevHash, batch.Head.Hash, len(batch.Transfers), micros(batch.Created)); err != nil {
+		batch.Head.Seq, prev, batch.Head.Hash, len(batch.Transfers), micros(batch.Created)); err != nil {
 		return fmt.Errorf("write batch record: %w", err)
 	}
 	if _, err := b.tx.ExecContext(ctx, `UPDATE ledger_head SET seq = ?, hash = ?, last_ts = ? WHERE id = 1`,
