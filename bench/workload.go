@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -110,13 +111,14 @@ type generator struct {
 	zipf     *rand.Zipf
 	ids      string // id prefix of this worker's transfers
 	seq      int
+	now      func() time.Time
 	open     *ledger.Transfer // a pending transfer to post or void next
 	paid     []payment
 }
 
 func newGenerator(acc *accounts, cfg Config, worker int) *generator {
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(worker)))
-	g := &generator{acc: acc, workload: cfg.Workload, rng: rng, ids: acc.prefix + "-t" + strconv.Itoa(worker) + "-"}
+	g := &generator{acc: acc, workload: cfg.Workload, rng: rng, ids: acc.prefix + "-", now: time.Now}
 	if len(acc.merchants) > 0 {
 		g.zipf = rand.NewZipf(rng, 1.1, 1, uint64(len(acc.merchants)-1))
 	}
@@ -219,7 +221,12 @@ func (g *generator) resolve() []ledger.Transfer {
 
 func (g *generator) transfer(debit, credit string, amount int64, code string) ledger.Transfer {
 	g.seq++
-	return ledger.Transfer{ID: g.ids + strconv.Itoa(g.seq), DebitAccountID: debit, CreditAccountID: credit,
+	// Ids are time-ordered, like the ULIDs the services use, so the id index
+	// grows at its end instead of at random places.
+	id := ulid.ULID{}
+	_ = id.SetTime(ulid.Timestamp(g.now()))
+	_ = id.SetEntropy(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint16(nil, uint16(g.seq)), g.rng.Uint64()))
+	return ledger.Transfer{ID: g.ids + strings.ToLower(id.String()), DebitAccountID: debit, CreditAccountID: credit,
 		Amount: amount, Currency: currency, Code: code}
 }
 
