@@ -1,0 +1,118 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/cashless-dev/cashless/server"
+)
+
+// envPrefix starts the environment variable of every flag.
+const envPrefix = "CASHLESS_"
+
+// envName returns the environment variable that sets a flag:
+// CASHLESS_ and the flag's name in upper case with dashes as underscores.
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseFlags parses args into fs, then sets every flag that was not given on
+// the command line from its environment variable, when that is not empty.
+// On --help it prints the usage to standard output and returns
+// flag.ErrHelp; on a bad flag it prints the usage to standard error.
+// synopsis is the line after "Usage: ", about describes the subcommand.
+func (m *Main) parseFlags(fs *flag.FlagSet, args []string, synopsis, about string) error {
+	fs.SetOutput(io.Discard) // the error is returned, and usage printed here
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(m.Stdout, fs, synopsis, about)
+			return err
+		}
+		printUsage(m.Stderr, fs, synopsis, about)
+		return err
+	}
+	if fs.NArg() > 0 {
+		printUsage(m.Stderr, fs, synopsis, about)
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		name := envName(f.Name)
+		if v, ok := m.lookupEnv(name); ok && v != "" {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// printUsage lists the subcommand's flags with their defaults and
+// environment variables.
+func printUsage(w io.Writer, fs *flag.FlagSet, synopsis, about string) {
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n", synopsis, about)
+	first := true
+	fs.VisitAll(func(f *flag.Flag) {
+		if first {
+			fmt.Fprint(w, "\nFlags:\n")
+			first = false
+		}
+		kind, help := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if kind != "" {
+			fmt.Fprintf(w, " %s", kind)
+		}
+		fmt.Fprintf(w, "\n        %s\n        [env %s", help, envName(f.Name))
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			fmt.Fprintf(w, ", default %s", f.DefValue)
+		}
+		fmt.Fprint(w, "]\n")
+	})
+}
+
+// dbFlags defines the flags that choose the services' databases, for the
+// services named.
+func dbFlags(fs *flag.FlagSet, cfg *server.Config, services []string) {
+	fs.StringVar(&cfg.DataDir, "data-dir", server.DefaultDataDir,
+		"`directory` of the SQLite files and the generated service token")
+	fs.StringVar(&cfg.DB, "db", "",
+		"platform-wide database `URL`: sqlite:<dir>/ (one file per service) or mysql:<DSN> (database cashless_<service> each); sqlite:<data-dir>/ when empty")
+	cfg.ServiceDB = map[string]string{}
+	for _, name := range services {
+		fs.Func(name+"-db", "database `URL` of the "+name+" service, used as it is (overrides --db)", func(v string) error {
+			cfg.ServiceDB[name] = v
+			return nil
+		})
+	}
+}
+
+// servicesFlag defines --services.
+func servicesFlag(fs *flag.FlagSet, cfg *server.Config) {
+	fs.Func("services", "comma-separated `names` of the services to run (default "+strings.Join(server.Services(), ",")+")", func(v string) error {
+		cfg.Services = nil
+		for name := range strings.SplitSeq(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				cfg.Services = append(cfg.Services, name)
+			}
+		}
+		if len(cfg.Services) == 0 {
+			return errors.New("no service named")
+		}
+		return nil
+	})
+}
+
+// logLevelFlag defines --log-level.
+func logLevelFlag(fs *flag.FlagSet, level *slog.Level) {
+	fs.TextVar(level, "log-level", slog.LevelInfo, "lowest `level` logged: debug, info, warn or error")
+}
