@@ -8,6 +8,7 @@ const (
 	InvalidID                 = "invalid_id"
 	InvalidCode               = "invalid_code"
 	InvalidFlags              = "invalid_flags"
+	InvalidBalances           = "invalid_balances"
 	MetadataTooLong           = "metadata_too_long"
 	UnknownCurrency           = "unknown_currency"
 	ExistsWithDifferentFields = "exists_with_different_fields"

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -29,7 +30,16 @@ func (e *Engine) CreateAccounts(ctx context.Context, accounts []Account) ([]Resu
 	if len(valid) == 0 {
 		return results, nil
 	}
-	stored, err := e.store.CreateAccounts(ctx, valid)
+	// A create that loses a race with another creator of the same id gets
+	// ErrConflict and is simply tried again: the second time it reads the id.
+	var stored map[string]Account
+	var created map[string]bool
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if stored, created, err = e.store.CreateAccounts(ctx, valid); !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create accounts: %w", err)
 	}
@@ -44,7 +54,8 @@ func (e *Engine) CreateAccounts(ctx context.Context, accounts []Account) ([]Resu
 		case s.Currency != a.Currency || s.Code != a.Code || s.Flags != a.Flags:
 			results[i].Err = refuse(ExistsWithDifferentFields, "an account with this id exists with different fields")
 		default:
-			results[i] = Result{Timestamp: s.Created, Replayed: !s.Created.Equal(now)}
+			results[i] = Result{Timestamp: s.Created, Replayed: !created[a.ID]}
+			created[a.ID] = false // a second copy of the id in the same call is a replay
 		}
 	}
 	return results, nil
@@ -64,7 +75,7 @@ func checkAccount(a Account) error {
 		return refuse(InvalidFlags, "unknown account flags, or both balance rules at once")
 	}
 	if a.Balances != (Balances{}) {
-		return refuse(InvalidFlags, "balances start at zero and change only through transfers")
+		return refuse(InvalidBalances, "balances start at zero and change only through transfers")
 	}
 	return nil
 }

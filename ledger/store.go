@@ -20,8 +20,8 @@ type Store interface {
 	// race with another writer (deadlock, duplicate key) and may be retried.
 	WriteBatch(ctx context.Context, fn func(BatchTx) error) error
 	// CreateAccounts inserts the accounts that do not exist yet and returns
-	// the stored version of every id (new or existing) keyed by id.
-	CreateAccounts(ctx context.Context, accounts []Account) (map[string]Account, error)
+	// the stored version of every id keyed by id, and which ids it created.
+	CreateAccounts(ctx context.Context, accounts []Account) (stored map[string]Account, created map[string]bool, err error)
 	// Accounts returns the accounts among ids that exist, keyed by id.
 	Accounts(ctx context.Context, ids []string) (map[string]Account, error)
 	// Transfers returns the committed transfers among ids, keyed by id.

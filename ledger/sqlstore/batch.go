@@ -74,29 +74,15 @@ func (b *batchTx) Write(ctx context.Context, batch *ledger.Batch) error {
 	if err := insertTransfers(ctx, b.tx, b.s.d, "ledger_transfers", batch.Transfers); err != nil {
 		return err
 	}
-	if len(batch.Accounts) > 0 {
-		per := b.s.d.maxParams / 9
-		for start := 0; start < len(batch.Accounts); start += per {
-			part := batch.Accounts[start:min(start+per, len(batch.Accounts))]
-			args := make([]any, 0, len(part)*9)
-			for _, a := range part {
-				args = accountArgs(args, a)
-			}
-			q := `INSERT INTO ledger_accounts (` + accountColumns + `) VALUES ` + placeholders(len(part), 9) + b.s.d.upsertAccounts
-			if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
-				return fmt.Errorf("write balances: %w", err)
-			}
-		}
+	err := insertRows(ctx, b.tx, b.s.d, `INSERT INTO ledger_accounts (`+accountColumns+`) VALUES `, b.s.d.upsertAccounts, 9, len(batch.Accounts),
+		func(args []any, i int) []any { return accountArgs(args, batch.Accounts[i]) })
+	if err != nil {
+		return fmt.Errorf("write balances: %w", err)
 	}
-	if pend := batch.Pending; len(pend) > 0 {
-		args := make([]any, 0, len(pend)*7)
-		for _, p := range pend {
-			args = pendingArgs(args, p)
-		}
-		q := `INSERT INTO ledger_pending (` + pendingColumns + `) VALUES ` + placeholders(len(pend), 7) + b.s.d.upsertPending
-		if _, err := b.tx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("write pending transfers: %w", err)
-		}
+	err = insertRows(ctx, b.tx, b.s.d, `INSERT INTO ledger_pending (`+pendingColumns+`) VALUES `, b.s.d.upsertPending, 7, len(batch.Pending),
+		func(args []any, i int) []any { return pendingArgs(args, batch.Pending[i]) })
+	if err != nil {
+		return fmt.Errorf("write pending transfers: %w", err)
 	}
 	prev := batch.PrevHash
 	if prev == nil {
@@ -113,19 +99,30 @@ func (b *batchTx) Write(ctx context.Context, batch *ledger.Batch) error {
 	return nil
 }
 
+// insertRows writes n rows of cols columns with as few multi-row statements
+// as the dialect's placeholder limit allows: prefix, the VALUES tuples, then
+// suffix. argsOf appends row i's values.
+func insertRows(ctx context.Context, q queryer, d dialect, prefix, suffix string, cols, n int, argsOf func(args []any, i int) []any) error {
+	per := d.maxParams / cols
+	for start := 0; start < n; start += per {
+		rows := min(per, n-start)
+		args := make([]any, 0, rows*cols)
+		for i := start; i < start+rows; i++ {
+			args = argsOf(args, i)
+		}
+		if _, err := q.ExecContext(ctx, prefix+placeholders(rows, cols)+suffix, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // insertTransfers writes transfer rows with multi-row INSERTs.
 func insertTransfers(ctx context.Context, q queryer, d dialect, table string, ts []ledger.StoredTransfer) error {
-	per := d.maxParams / transferColumnCount
-	for start := 0; start < len(ts); start += per {
-		part := ts[start:min(start+per, len(ts))]
-		args := make([]any, 0, len(part)*transferColumnCount)
-		for i := range part {
-			args = transferArgs(args, &part[i])
-		}
-		stmt := `INSERT INTO ` + table + ` (` + transferColumns + `) VALUES ` + placeholders(len(part), transferColumnCount)
-		if _, err := q.ExecContext(ctx, stmt, args...); err != nil {
-			return fmt.Errorf("write transfers: %w", err)
-		}
+	err := insertRows(ctx, q, d, `INSERT INTO `+table+` (`+transferColumns+`) VALUES `, "", transferColumnCount, len(ts),
+		func(args []any, i int) []any { return transferArgs(args, &ts[i]) })
+	if err != nil {
+		return fmt.Errorf("write transfers: %w", err)
 	}
 	return nil
 }

@@ -34,39 +34,45 @@ func queryAccounts(ctx context.Context, q queryer, stmt string, ids []string, ou
 	return rows.Err()
 }
 
-// CreateAccounts implements ledger.Store.
-func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (map[string]ledger.Account, error) {
+// CreateAccounts implements ledger.Store. It reads (and on MySQL locks) the
+// ids first, so it knows which accounts it created and which existed.
+func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (map[string]ledger.Account, map[string]bool, error) {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, s.translate(fmt.Errorf("begin: %w", err))
+		return nil, nil, s.translate(fmt.Errorf("begin: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	per := s.d.maxParams / 9
-	for start := 0; start < len(accounts); start += per {
-		part := accounts[start:min(start+per, len(accounts))]
-		args := make([]any, 0, len(part)*9)
-		for _, a := range part {
-			args = accountArgs(args, a)
-		}
-		if _, err := tx.ExecContext(ctx, s.d.insertIgnore+` INTO ledger_accounts (`+accountColumns+`) VALUES `+placeholders(len(part), 9), args...); err != nil {
-			return nil, s.translate(fmt.Errorf("create accounts: %w", err))
-		}
-	}
 	ids := make([]string, len(accounts))
 	for i, a := range accounts {
 		ids[i] = a.ID
 	}
-	out := make(map[string]ledger.Account, len(ids))
-	err = s.chunked(ids, func(part []string) error {
-		return queryAccounts(ctx, tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`)`, part, out)
-	})
+	selectIn := func(part []string) string {
+		return `SELECT ` + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(part)) + `) ORDER BY id` + s.d.forUpdate
+	}
+	existing := make(map[string]ledger.Account, len(ids))
+	if err := s.chunked(ids, func(part []string) error { return queryAccounts(ctx, tx, selectIn(part), part, existing) }); err != nil {
+		return nil, nil, s.translate(fmt.Errorf("read accounts: %w", err))
+	}
+	var fresh []ledger.Account
+	created := make(map[string]bool)
+	for _, a := range accounts {
+		if _, ok := existing[a.ID]; !ok && !created[a.ID] {
+			created[a.ID] = true
+			fresh = append(fresh, a)
+		}
+	}
+	err = insertRows(ctx, tx, s.d, `INSERT INTO ledger_accounts (`+accountColumns+`) VALUES `, "", 9, len(fresh),
+		func(args []any, i int) []any { return accountArgs(args, fresh[i]) })
 	if err != nil {
-		return nil, fmt.Errorf("read created accounts: %w", err)
+		return nil, nil, s.translate(fmt.Errorf("create accounts: %w", err))
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, s.translate(fmt.Errorf("commit accounts: %w", err))
+		return nil, nil, s.translate(fmt.Errorf("commit accounts: %w", err))
 	}
-	return out, nil
+	for _, a := range fresh {
+		existing[a.ID] = a
+	}
+	return existing, created, nil
 }
 
 // Accounts implements ledger.Store.
