@@ -36,9 +36,9 @@ type Store interface {
 	// DuePending returns up to limit outstanding pending transfers whose
 	// expiry is at or before nowMicros.
 	DuePending(ctx context.Context, nowMicros int64, limit int) ([]PendingTransfer, error)
-	// Scan streams every committed batch in order, then every transfer in
-	// timestamp order, then every account, then every pending-transfer record.
-	// Verify uses it.
+	// Scan streams, from one consistent snapshot, the chain head, every
+	// committed batch in order, every transfer in timestamp order, every
+	// account and every pending-transfer record. Verify uses it.
 	Scan(ctx context.Context, v ScanVisitor) error
 }
 
@@ -114,8 +114,9 @@ type Batch struct {
 	Created   time.Time
 }
 
-// ScanVisitor receives what Store.Scan streams.
+// ScanVisitor receives what Store.Scan streams; a nil func skips that part.
 type ScanVisitor struct {
+	Head     func(h Head) error
 	Batch    func(seq int64, prevHash, hash []byte, count int) error
 	Transfer func(t StoredTransfer) error
 	Account  func(a Account) error

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Report is what Verify found.
@@ -46,6 +47,7 @@ const maxProblems = 1000
 func Verify(ctx context.Context, store Store) (*Report, error) {
 	v := &verifier{report: &Report{}, running: map[string]*Balances{}, pending: map[string]PendingTransfer{}}
 	err := store.Scan(ctx, ScanVisitor{
+		Head:     func(h Head) error { v.head = h; return nil },
 		Batch:    v.batch,
 		Transfer: v.transfer,
 		Account:  v.account,
@@ -66,6 +68,7 @@ type batchRecord struct {
 
 type verifier struct {
 	report   *Report
+	head     Head
 	batches  []batchRecord
 	cur      int // index of the batch whose transfers are being read
 	hasher   *chainHasher
@@ -156,7 +159,7 @@ func (v *verifier) transfer(t StoredTransfer) error {
 			dr.DebitsPosted += t.Amount
 			cr.CreditsPosted += t.Amount
 			p.State = StatePosted
-		case t.Code == "expired":
+		case strings.HasPrefix(t.ID, expiryPrefix):
 			p.State = StateExpired
 		default:
 			p.State = StateVoided
@@ -218,6 +221,13 @@ func (v *verifier) pendingRecord(p PendingTransfer) error {
 
 func (v *verifier) finish() {
 	v.closeBatch()
+	var last batchRecord
+	if n := len(v.batches); n > 0 {
+		last = v.batches[n-1]
+	}
+	if v.head.Seq != last.seq || !bytes.Equal(v.head.Hash, last.hash) || v.head.LastMicros != v.lastTS {
+		v.problem("batch", "head", "the chain head (batch %d) does not match the last batch (%d) and transfer", v.head.Seq, last.seq)
+	}
 	for _, b := range v.batches {
 		if b.seen == 0 && b.count != 0 {
 			v.problem("batch", fmt.Sprint(b.seq), "records %d transfers but none are stored", b.count)

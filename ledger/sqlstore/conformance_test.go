@@ -70,10 +70,13 @@ func testMigrate(t *testing.T, tb *testBundle) {
 
 func testCreateAccounts(t *testing.T, tb *testBundle) {
 	alice, bob := account("alice", ledger.DebitsMustNotExceedCredits), account("bob", 0)
-	require.Equal(t, map[string]ledger.Account{"alice": alice}, tb.createAccounts(t, alice))
+	stored, created := tb.createAccounts(t, alice)
+	require.Equal(t, map[string]ledger.Account{"alice": alice}, stored)
+	require.Equal(t, []string{"alice"}, created)
 
 	// Give alice balances, then create her again with other fields: the
-	// stored account comes back untouched, and bob is new.
+	// stored account comes back untouched. bob is new, once, although the
+	// call names him twice.
 	funded := alice
 	funded.Balances = ledger.Balances{DebitsPosted: 1, CreditsPosted: 2, DebitsPending: 3, CreditsPending: 4}
 	b := batch(1, row(1, 1, "t1", "alice", "bob", 1))
@@ -82,9 +85,10 @@ func testCreateAccounts(t *testing.T, tb *testBundle) {
 
 	other := account("alice", ledger.CreditsMustNotExceedDebits)
 	other.Currency, other.Code, other.Created = "USD", "merchant", t0
-	got := tb.createAccounts(t, other, bob)
-	require.Equal(t, map[string]ledger.Account{"alice": funded, "bob": bob}, got)
-	require.Equal(t, got, tb.accounts(t, "alice", "bob", "carol"))
+	stored, created = tb.createAccounts(t, other, bob, bob)
+	require.Equal(t, map[string]ledger.Account{"alice": funded, "bob": bob}, stored)
+	require.Equal(t, []string{"bob"}, created)
+	require.Equal(t, stored, tb.accounts(t, "alice", "bob", "carol"))
 }
 
 // manyIDs is more ids than one statement of either dialect takes, so every
@@ -97,7 +101,9 @@ func testManyIDs(t *testing.T, tb *testBundle) {
 	for i := range 7_000 {
 		accounts = append(accounts, account(fmt.Sprintf("acct%05d", i), 0))
 	}
-	require.Len(t, tb.createAccounts(t, accounts...), len(accounts))
+	stored, created := tb.createAccounts(t, accounts...)
+	require.Len(t, stored, len(accounts))
+	require.Len(t, created, len(accounts))
 	var rows []ledger.StoredTransfer
 	for i := range 3_000 {
 		rows = append(rows, row(1, i+1, fmt.Sprintf("tr%05d", i), accounts[2*i].ID, accounts[2*i+1].ID, int64(i+1)))

@@ -2,9 +2,11 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/cashless-dev/cashless/ledger"
+	"github.com/cashless-dev/cashless/sqldb"
 )
 
 // chunked calls fn on slices of ids small enough for one statement.
@@ -190,63 +192,97 @@ func (s *Store) DuePending(ctx context.Context, nowMicros int64, limit int) ([]l
 	return out, rows.Err()
 }
 
-// Scan implements ledger.Store. Rows are streamed, never loaded whole.
+// Scan implements ledger.Store. Every query runs in one read-only
+// transaction, so Scan sees one consistent state even while engines commit;
+// rows are streamed, never loaded whole.
 func (s *Store) Scan(ctx context.Context, v ledger.ScanVisitor) error {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT seq, prev_hash, hash, count FROM ledger_batches ORDER BY seq`)
-	if err != nil {
-		return fmt.Errorf("scan batches: %w", err)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.d.name == sqldb.MySQL {
+		opts.Isolation = sql.LevelRepeatableRead
 	}
-	for rows.Next() {
-		var seq int64
-		var prev, hash []byte
-		var count int
-		if err := rows.Scan(&seq, &prev, &hash, &count); err != nil {
-			rows.Close()
-			return fmt.Errorf("scan batches: %w", err)
-		}
-		if err := v.Batch(seq, prev, hash, count); err != nil {
-			rows.Close()
+	tx, err := s.db.Read.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin scan: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var head ledger.Head
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1`).Scan(&head.Seq, &head.Hash, &head.LastMicros)
+	if err != nil {
+		return fmt.Errorf("scan chain head: %w", err)
+	}
+	if v.Head != nil {
+		if err := v.Head(head); err != nil {
 			return err
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	err = scanRows(ctx, tx, `SELECT seq, prev_hash, hash, count FROM ledger_batches ORDER BY seq`, func(r scanner) error {
+		var seq int64
+		var prev, hash []byte
+		var count int
+		if err := r.Scan(&seq, &prev, &hash, &count); err != nil {
+			return err
+		}
+		if v.Batch == nil {
+			return nil
+		}
+		return v.Batch(seq, prev, hash, count)
+	})
+	if err != nil {
 		return fmt.Errorf("scan batches: %w", err)
 	}
-	var cbErr error
-	err = queryTransfers(ctx, s.db.Read, `SELECT `+transferColumns+` FROM ledger_transfers ORDER BY ts`, nil, func(t ledger.StoredTransfer) {
-		if cbErr == nil {
-			cbErr = v.Transfer(t)
+	err = scanRows(ctx, tx, `SELECT `+transferColumns+` FROM ledger_transfers ORDER BY ts`, func(r scanner) error {
+		t, err := scanTransfer(r)
+		if err != nil {
+			return err
 		}
+		if v.Transfer == nil {
+			return nil
+		}
+		return v.Transfer(t)
 	})
 	if err != nil {
 		return fmt.Errorf("scan transfers: %w", err)
 	}
-	if cbErr != nil {
-		return cbErr
-	}
-	all := make(map[string]ledger.Account)
-	if err := queryAccounts(ctx, s.db.Read, `SELECT `+accountColumns+` FROM ledger_accounts`, nil, all); err != nil {
-		return fmt.Errorf("scan accounts: %w", err)
-	}
-	for _, a := range all {
-		if err := v.Account(a); err != nil {
+	err = scanRows(ctx, tx, `SELECT `+accountColumns+` FROM ledger_accounts ORDER BY id`, func(r scanner) error {
+		a, err := scanAccount(r)
+		if err != nil {
 			return err
 		}
+		if v.Account == nil {
+			return nil
+		}
+		return v.Account(a)
+	})
+	if err != nil {
+		return fmt.Errorf("scan accounts: %w", err)
 	}
-	prow, err := s.db.Read.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending`)
+	err = scanRows(ctx, tx, `SELECT `+pendingColumns+` FROM ledger_pending ORDER BY id`, func(r scanner) error {
+		p, err := scanPending(r)
+		if err != nil {
+			return err
+		}
+		if v.Pending == nil {
+			return nil
+		}
+		return v.Pending(p)
+	})
 	if err != nil {
 		return fmt.Errorf("scan pending transfers: %w", err)
 	}
-	defer prow.Close()
-	for prow.Next() {
-		p, err := scanPending(prow)
-		if err != nil {
-			return fmt.Errorf("scan pending transfers: %w", err)
-		}
-		if err := v.Pending(p); err != nil {
+	return nil
+}
+
+// scanRows runs a query and calls fn on each row until fn fails.
+func scanRows(ctx context.Context, q queryer, stmt string, fn func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, stmt)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
 			return err
 		}
 	}
-	return prow.Err()
+	return rows.Err()
 }

@@ -135,11 +135,19 @@ func (tb *testBundle) head(t *testing.T) ledger.Head {
 	return h
 }
 
-func (tb *testBundle) createAccounts(t *testing.T, accounts ...ledger.Account) map[string]ledger.Account {
+// createAccounts returns the stored accounts and the sorted ids it created.
+func (tb *testBundle) createAccounts(t *testing.T, accounts ...ledger.Account) (map[string]ledger.Account, []string) {
 	t.Helper()
-	got, err := tb.store.CreateAccounts(tb.ctx, accounts)
+	got, created, err := tb.store.CreateAccounts(tb.ctx, accounts)
 	require.NoError(t, err)
-	return got
+	var ids []string
+	for id, ok := range created {
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return got, ids
 }
 
 func (tb *testBundle) transfers(t *testing.T, ids ...string) map[string]ledger.StoredTransfer {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -54,12 +55,21 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 			accounts = append(accounts, walletAccount(walletID(i)))
 			fund = append(fund, ledger.Transfer{ID: "fund-" + walletID(i), DebitAccountID: "bank", CreditAccountID: walletID(i), Amount: funds, Currency: "HKD", Code: "topup"})
 		}
-		for _, e := range engines {
-			res, err := e.CreateAccounts(ctx, accounts)
-			require.NoError(t, err)
-			for _, r := range res {
-				require.NoError(t, r.Err)
-			}
+		// Both create the accounts at once: each is created by one engine
+		// and replayed by the other.
+		var created [2][]ledger.Result
+		var createErrs [2]error
+		var wg sync.WaitGroup
+		for i, e := range engines {
+			wg.Go(func() { created[i], createErrs[i] = e.CreateAccounts(ctx, accounts) })
+		}
+		wg.Wait()
+		require.NoError(t, errors.Join(createErrs[:]...))
+		for i, a := range accounts {
+			r0, r1 := created[0][i], created[1][i]
+			require.NoError(t, errors.Join(r0.Err, r1.Err), a.ID)
+			require.NotEqual(t, r0.Replayed, r1.Replayed, "%s: want one create and one replay", a.ID)
+			require.Equal(t, r0.Timestamp, r1.Timestamp, a.ID)
 		}
 		res, err := engines[0].CreateTransfers(ctx, fund)
 		require.NoError(t, err)
@@ -71,7 +81,6 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 		var mu sync.Mutex
 		var subs []submission
 		deadline := time.Now().Add(duration)
-		var wg sync.WaitGroup
 		for e := range engines {
 			for w := range workers {
 				wg.Go(func() {
