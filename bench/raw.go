@@ -25,8 +25,11 @@ const (
 
 // rawLimit measures how many transfer rows per second the database accepts
 // in multi-row transactions with no validation, for at least
-// minRawDuration. SQLite has one writer, so one goroutine; MySQL takes four.
-func rawLimit(ctx context.Context, db *sqldb.DB, cfg Config, prefix string) (float64, error) {
+// minRawDuration. The rows are the workload's own transfers (the same
+// accounts, amounts and time-ordered ids, so the same index traffic) with
+// made-up balances and hashes. SQLite has one writer, so one goroutine; MySQL
+// takes four.
+func rawLimit(ctx context.Context, db *sqldb.DB, cfg Config, acc *accounts) (float64, error) {
 	writers := 1
 	if db.Dialect == sqldb.MySQL {
 		writers = 4
@@ -35,16 +38,26 @@ func rawLimit(ctx context.Context, db *sqldb.DB, cfg Config, prefix string) (flo
 	var seq, rows atomic.Int64
 	errs := make([]error, writers)
 	base := time.Now().UTC().Truncate(time.Microsecond)
+	hash := make([]byte, 32)
+	_, _ = rand.Read(hash)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
-			batch := rawTemplate(prefix)
+			g := newGenerator(acc, cfg, 1_000_000+w)
+			batch := make([]ledger.StoredTransfer, 0, rawRows)
 			for time.Since(start) < d && ctx.Err() == nil {
-				n := seq.Add(rawRows) - rawRows
+				batch = batch[:0]
+				for len(batch) < rawRows {
+					for _, t := range g.next() {
+						batch = append(batch, ledger.StoredTransfer{Transfer: t, RowHash: hash,
+							DebitAfter:  ledger.Balances{DebitsPosted: 123_456_789, CreditsPosted: funding},
+							CreditAfter: ledger.Balances{DebitsPosted: 98_765_432, CreditsPosted: funding + 123_456}})
+					}
+				}
+				n := seq.Add(int64(len(batch))) - int64(len(batch))
 				for i := range batch {
 					k := n + int64(i)
-					batch[i].ID = prefix + "-r" + strconv.FormatInt(k, 10)
 					batch[i].Timestamp = base.Add(time.Duration(k) * time.Microsecond)
 					batch[i].BatchSeq = k / rawRows
 				}
@@ -52,7 +65,7 @@ func rawLimit(ctx context.Context, db *sqldb.DB, cfg Config, prefix string) (flo
 					errs[w] = err
 					return
 				}
-				rows.Add(rawRows)
+				rows.Add(int64(len(batch)))
 			}
 		})
 	}
@@ -67,29 +80,6 @@ func rawLimit(ctx context.Context, db *sqldb.DB, cfg Config, prefix string) (flo
 		return 0, err
 	}
 	return float64(rows.Load()) / elapsed.Seconds(), nil
-}
-
-// rawTemplate is a batch of rows the size of the ledger's own: benchmark
-// account ids, balances after, a 32-byte row hash.
-func rawTemplate(prefix string) []ledger.StoredTransfer {
-	hash := make([]byte, 32)
-	_, _ = rand.Read(hash)
-	rows := make([]ledger.StoredTransfer, rawRows)
-	for i := range rows {
-		rows[i] = ledger.StoredTransfer{
-			Transfer: ledger.Transfer{
-				DebitAccountID:  prefix + "-w" + strconv.Itoa(i),
-				CreditAccountID: prefix + "-w" + strconv.Itoa(i+rawRows),
-				Amount:          int64(1 + i*19),
-				Currency:        currency,
-				Code:            "p2p",
-			},
-			DebitAfter:  ledger.Balances{DebitsPosted: 123_456_789, CreditsPosted: funding},
-			CreditAfter: ledger.Balances{DebitsPosted: 98_765_432, CreditsPosted: funding + 123_456},
-			RowHash:     hash,
-		}
-	}
-	return rows
 }
 
 // StoreLabel names the database and the durability settings it is running

@@ -68,7 +68,7 @@ func RunLedger(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	}
 	if cfg.Raw {
 		logf(cfg.Progress, "%s: measuring the raw limit of the database", cfg.Workload)
-		raw, err := rawLimit(ctx, t.DB, cfg, acc.prefix)
+		raw, err := rawLimit(ctx, t.DB, cfg, acc)
 		if err != nil {
 			return nil, fmt.Errorf("measure the raw limit: %w", err)
 		}
