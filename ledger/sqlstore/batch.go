@@ -43,8 +43,32 @@ func (b *batchTx) LockAccounts(ctx context.Context, ids []string) (map[string]le
 	return out, nil
 }
 
+// Transfers first asks the id index alone which ids exist (usually none: a
+// batch is mostly new transfers), then reads the full rows of those only.
 func (b *batchTx) Transfers(ctx context.Context, ids []string) (map[string]ledger.StoredTransfer, error) {
-	return b.s.transfers(ctx, b.tx, ids)
+	var found []string
+	err := b.s.chunked(ids, func(part []string) error {
+		rows, err := b.tx.QueryContext(ctx, `SELECT id FROM ledger_transfers WHERE id IN (`+inList(len(part))+`)`, stringArgs(part)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			found = append(found, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up transfer ids: %w", err)
+	}
+	if len(found) == 0 {
+		return map[string]ledger.StoredTransfer{}, nil
+	}
+	return b.s.transfers(ctx, b.tx, found)
 }
 
 func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.PendingTransfer, error) {
