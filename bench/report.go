@@ -6,7 +6,9 @@ import (
 	"io"
 	"maps"
 	"math"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,6 +50,26 @@ type Result struct {
 	// Verified reports that the ledger's invariants held after the run;
 	// false when the ledger was remote and could not be checked here.
 	Verified bool `json:"verified"`
+	// MaxRSSMiB is the peak resident memory of the benchmark process (which
+	// holds the ledger when it runs in-process), from /proc; 0 where unknown.
+	MaxRSSMiB float64 `json:"max_rss_mib,omitempty"`
+}
+
+// maxRSSMiB reads the process's peak resident set size (VmHWM) on Linux.
+func maxRSSMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
+			if err == nil {
+				return round(kb/1024, 1)
+			}
+		}
+	}
+	return 0
 }
 
 func (r *runner) result() *Result {
@@ -134,6 +156,9 @@ func (r *Result) WriteTable(w io.Writer) {
 	row("latency", "p50 %.3f ms  p98 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms", r.P50ms, r.P98ms, r.P99ms, r.P999ms, r.MaxMs)
 	if r.RawOpsPerS > 0 {
 		row("raw limit", "%.1f transfer rows/s; efficiency %.1f%%", r.RawOpsPerS, 100*r.Efficiency)
+	}
+	if r.MaxRSSMiB > 0 {
+		row("memory", "peak RSS %.1f MiB", r.MaxRSSMiB)
 	}
 	if r.Verified {
 		row("invariants", "verified")

@@ -59,6 +59,7 @@ func RunLedger(ctx context.Context, t Target, cfg Config) (*Result, error) {
 	}
 	res := r.result()
 	res.Store = t.StoreName
+	res.MaxRSSMiB = maxRSSMiB() // before verify and the raw limit, which are not the ledger at work
 	if t.Store != nil {
 		logf(cfg.Progress, "%s: verifying the ledger's invariants", cfg.Workload)
 		if err := verify(ctx, t.Store); err != nil {
