@@ -44,6 +44,10 @@ type Config struct {
 	Merchants int
 	// Raw also measures the raw limit of the database (Target.DB is needed).
 	Raw bool
+	// OneTransfer makes every merchant payment a single transfer, without
+	// its linked fee, so that each op is one transfer in one request: how
+	// ledgers served over HTTP are usually compared.
+	OneTransfer bool
 	// Quiet suppresses progress lines.
 	Quiet bool
 	// Progress receives a progress line every second unless Quiet; nil

@@ -107,18 +107,20 @@ type payment struct {
 type generator struct {
 	acc      *accounts
 	workload string
-	rng      *rand.Rand
-	zipf     *rand.Zipf
-	ids      string // id prefix of this worker's transfers
-	seq      int
-	now      func() time.Time
-	open     *ledger.Transfer // a pending transfer to post or void next
-	paid     []payment
+	// oneTransfer leaves the linked fee out of merchant payments.
+	oneTransfer bool
+	rng         *rand.Rand
+	zipf        *rand.Zipf
+	ids         string // id prefix of this worker's transfers
+	seq         int
+	now         func() time.Time
+	open        *ledger.Transfer // a pending transfer to post or void next
+	paid        []payment
 }
 
 func newGenerator(acc *accounts, cfg Config, worker int) *generator {
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(worker)))
-	g := &generator{acc: acc, workload: cfg.Workload, rng: rng, ids: acc.prefix + "-", now: time.Now}
+	g := &generator{acc: acc, workload: cfg.Workload, oneTransfer: cfg.OneTransfer, rng: rng, ids: acc.prefix + "-", now: time.Now}
 	if len(acc.merchants) > 0 {
 		g.zipf = rand.NewZipf(rng, 1.1, 1, uint64(len(acc.merchants)-1))
 	}
@@ -162,8 +164,12 @@ func (g *generator) done(ts []ledger.Transfer, ok bool) {
 	case !ok:
 	case t.Flags&ledger.Pending != 0:
 		g.open = &t
-	case t.Code == "payment" && len(g.paid) < maxRefundable && len(ts) == 2:
-		if net := t.Amount - ts[1].Amount; net > 0 {
+	case t.Code == "payment" && len(g.paid) < maxRefundable:
+		net := t.Amount
+		if len(ts) == 2 {
+			net -= ts[1].Amount
+		}
+		if net > 0 {
 			g.paid = append(g.paid, payment{t.DebitAccountID, t.CreditAccountID, net})
 		}
 	}
@@ -180,10 +186,13 @@ func (g *generator) p2p() []ledger.Transfer {
 }
 
 // pay is a payment and its fee (1%, rounded up) as one linked chain: both
-// commit or neither does.
+// commit or neither does. With OneTransfer it is the payment alone.
 func (g *generator) pay(merchant string) []ledger.Transfer {
 	a := g.amount()
 	p := g.transfer(g.wallet(), merchant, a, "payment")
+	if g.oneTransfer {
+		return []ledger.Transfer{p}
+	}
 	p.Flags = ledger.Linked
 	f := g.transfer(merchant, g.acc.fees, (a+99)/100, "fee")
 	f.ID = p.ID + "f"

@@ -87,6 +87,7 @@ func (c *benchLedgerCommand) parse(args []string) error {
 	fs.IntVar(&c.cfg.Accounts, "accounts", 10000, "funded wallets")
 	fs.IntVar(&c.cfg.Merchants, "merchants", 1000, "merchants of merchant-zipf and mixed")
 	fs.BoolVar(&c.cfg.Raw, "raw", false, "also measure the database's raw limit (needs --db)")
+	fs.BoolVar(&c.cfg.OneTransfer, "one-transfer", false, "merchant payments without their linked fee: one transfer per op (and per request with --url)")
 	fs.BoolVar(&c.json, "json", false, "print the result as one JSON object on the last line as well")
 	fs.BoolVar(&c.cfg.Quiet, "quiet", false, "no progress lines")
 	fs.StringVar(&c.token, "token", "", "service credential for --url (the server's <data-dir>/service-token or --service-token)")
