@@ -138,6 +138,11 @@ func checkShape(t *Transfer, internal bool) error {
 func (st *batchState) pendingFor(t *Transfer, internal bool) (PendingTransfer, error) {
 	p, ok := st.pending[t.PendingID]
 	if !ok {
+		// Every pending transfer, committed before or in this batch, has a
+		// record; a transfer found without one was not pending.
+		if _, found := st.inBatch[t.PendingID]; found {
+			return p, refuse(PendingTransferNotPending, "the transfer named by pending_id is not a pending transfer")
+		}
 		if s, found := st.stored[t.PendingID]; found && s.Flags&Pending == 0 {
 			return p, refuse(PendingTransferNotPending, "the transfer named by pending_id is not a pending transfer")
 		}
