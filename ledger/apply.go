@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 )
@@ -24,42 +25,43 @@ type batchState struct {
 
 // apply validates a batch against the locked state and writes it.
 func (e *Engine) apply(ctx context.Context, tx BatchTx, batch []*request) error {
-	head, err := tx.LockHead(ctx)
-	if err != nil {
-		return err
-	}
-	ids, pendingIDs := make([]string, 0, 64), make([]string, 0)
-	for _, r := range batch {
-		for i := range r.transfers {
-			ids = append(ids, r.transfers[i].ID)
-			if p := r.transfers[i].PendingID; p != "" {
-				pendingIDs = append(pendingIDs, p)
-			}
-		}
-	}
-	var pend map[string]PendingTransfer
-	if len(pendingIDs) > 0 {
-		if pend, err = tx.Pending(ctx, sortedUnique(pendingIDs)); err != nil {
-			return err
-		}
-	}
-	stored, err := tx.Transfers(ctx, sortedUnique(append(ids, pendingIDs...)))
-	if err != nil {
-		return err
-	}
-	accountIDs := make([]string, 0, 2*len(ids))
+	var req LoadRequest
 	for _, r := range batch {
 		for i := range r.transfers {
 			t := &r.transfers[i]
-			accountIDs = append(accountIDs, t.DebitAccountID, t.CreditAccountID)
+			req.TransferIDs = append(req.TransferIDs, t.ID)
+			req.AccountIDs = append(req.AccountIDs, t.DebitAccountID, t.CreditAccountID)
+			if t.PendingID != "" {
+				req.PendingIDs = append(req.PendingIDs, t.PendingID)
+			}
 		}
 	}
-	for _, p := range pend {
-		accountIDs = append(accountIDs, p.DebitAccountID, p.CreditAccountID)
-	}
-	locked, err := tx.LockAccounts(ctx, sortedUnique(accountIDs))
+	// A post or void names its pending transfer, which may itself be
+	// committed (or not pending): look its id up with the others.
+	req.TransferIDs = sortedUnique(append(req.TransferIDs, req.PendingIDs...))
+	req.PendingIDs = sortedUnique(req.PendingIDs)
+	req.AccountIDs = sortedUnique(req.AccountIDs)
+	snap, err := tx.Load(ctx, req)
 	if err != nil {
 		return err
+	}
+	head, stored, pend, locked := snap.Head, snap.Transfers, snap.Pending, snap.Accounts
+	// Posts and voids that name no accounts use their pending transfer's:
+	// lock those too (after the others; the head lock already orders batches).
+	var more []string
+	for _, p := range pend {
+		for _, id := range []string{p.DebitAccountID, p.CreditAccountID} {
+			if _, ok := locked[id]; !ok {
+				more = append(more, id)
+			}
+		}
+	}
+	if len(more) > 0 {
+		extra, err := tx.LockAccounts(ctx, sortedUnique(more))
+		if err != nil {
+			return err
+		}
+		maps.Copy(locked, extra)
 	}
 	now := e.opts.Now()
 	st := &batchState{
@@ -68,7 +70,7 @@ func (e *Engine) apply(ctx context.Context, tx BatchTx, batch []*request) error 
 		pending:  pend,
 		stored:   stored,
 		inBatch:  make(map[string]int),
-		out:      make([]StoredTransfer, 0, len(ids)),
+		out:      make([]StoredTransfer, 0, len(req.TransferIDs)),
 		nowUS:    now.UnixMicro(),
 		lastUS:   head.LastMicros,
 		seq:      head.Seq + 1,

@@ -45,6 +45,9 @@ type Store interface {
 // BatchTx is one write transaction of the batcher. Methods are called in the
 // order they are listed: lock, read, then write.
 type BatchTx interface {
+	// Load does what LockHead, Transfers, Pending and LockAccounts do, in
+	// that order, in as few round trips as the database allows.
+	Load(ctx context.Context, req LoadRequest) (Snapshot, error)
 	// LockHead locks and returns the head of the hash chain. Every batch
 	// locks it first, so batches from any number of engines commit one at a
 	// time in a single order.
@@ -58,8 +61,27 @@ type BatchTx interface {
 	Pending(ctx context.Context, ids []string) (map[string]PendingTransfer, error)
 	// Write stores a validated batch: its transfers, the new balances of the
 	// accounts it changed, created and resolved pending records, and the new
-	// head.
+	// head. It is the last call of a batch: a store may commit with it (the
+	// MySQL store does, to save a round trip), so an error that fn returns
+	// after a successful Write does not undo it. A failed Write leaves
+	// nothing behind.
 	Write(ctx context.Context, b *Batch) error
+}
+
+// LoadRequest names what a batch reads before it validates.
+type LoadRequest struct {
+	TransferIDs []string // sorted, unique: which of these are committed?
+	PendingIDs  []string // sorted, unique: pending records to read and lock
+	AccountIDs  []string // sorted, unique: accounts to read and lock
+}
+
+// Snapshot is what Load read: the locked head, the committed transfers, the
+// pending records and the accounts that exist among those requested.
+type Snapshot struct {
+	Head      Head
+	Transfers map[string]StoredTransfer
+	Pending   map[string]PendingTransfer
+	Accounts  map[string]Account
 }
 
 // Head is the end of the hash chain: the last committed batch.

@@ -173,7 +173,9 @@ func openMySQL(ctx context.Context, dsn string) (*DB, error) {
 	// prepare, execute and close.
 	cfg.InterpolateParams = true
 	cfg.ParseTime = false
-	cfg.MultiStatements = false
+	// Several statements may travel in one round trip (the ledger's batches
+	// do). Every statement is built with placeholders, never with values.
+	cfg.MultiStatements = true
 	if err := cfg.Apply(mysql.Charset("utf8mb4", "utf8mb4_bin")); err != nil {
 		return nil, fmt.Errorf("MySQL charset: %w", err)
 	}

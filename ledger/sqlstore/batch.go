@@ -3,19 +3,42 @@ package sqlstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
-// batchTx implements ledger.BatchTx on one SQL transaction.
+// batchTx implements ledger.BatchTx on one SQL transaction. On SQLite it
+// is a database/sql transaction. On MySQL it is a connection on which the
+// transaction is begun and committed by hand, so that BEGIN can travel with
+// the first reads and COMMIT with the writes: a batch costs two round trips
+// (plus one more when a transfer already exists or a pending transfer names
+// unlocked accounts) instead of one per statement.
 type batchTx struct {
 	s  *Store
 	tx queryer
+	// manual: the transaction is begun and committed by hand (MySQL).
+	manual, begun, committed bool
+}
+
+// begin starts the hand-run transaction unless it has started.
+func (b *batchTx) begin(ctx context.Context) error {
+	if !b.manual || b.begun {
+		return nil
+	}
+	if _, err := b.tx.ExecContext(ctx, "START TRANSACTION"); err != nil {
+		return fmt.Errorf("begin batch: %w", err)
+	}
+	b.begun = true
+	return nil
 }
 
 func (b *batchTx) LockHead(ctx context.Context) (ledger.Head, error) {
 	var h ledger.Head
+	if err := b.begin(ctx); err != nil {
+		return h, err
+	}
 	rows, err := b.tx.QueryContext(ctx, `SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1`+b.s.d.forUpdate)
 	if err != nil {
 		return h, fmt.Errorf("lock chain head: %w", err)
@@ -31,6 +54,9 @@ func (b *batchTx) LockHead(ctx context.Context) (ledger.Head, error) {
 }
 
 func (b *batchTx) LockAccounts(ctx context.Context, ids []string) (map[string]ledger.Account, error) {
+	if err := b.begin(ctx); err != nil {
+		return nil, err
+	}
 	out := make(map[string]ledger.Account, len(ids))
 	// ids arrive sorted; ORDER BY id makes InnoDB take the row locks in that
 	// same order in every engine, so two batches never deadlock on accounts.
@@ -46,6 +72,9 @@ func (b *batchTx) LockAccounts(ctx context.Context, ids []string) (map[string]le
 // Transfers first asks the id index alone which ids exist (usually none: a
 // batch is mostly new transfers), then reads the full rows of those only.
 func (b *batchTx) Transfers(ctx context.Context, ids []string) (map[string]ledger.StoredTransfer, error) {
+	if err := b.begin(ctx); err != nil {
+		return nil, err
+	}
 	var found []string
 	err := b.s.chunked(ids, func(part []string) error {
 		rows, err := b.tx.QueryContext(ctx, `SELECT id FROM ledger_transfers WHERE id IN (`+inList(len(part))+`)`, stringArgs(part)...)
@@ -72,6 +101,9 @@ func (b *batchTx) Transfers(ctx context.Context, ids []string) (map[string]ledge
 }
 
 func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.PendingTransfer, error) {
+	if err := b.begin(ctx); err != nil {
+		return nil, err
+	}
 	out := make(map[string]ledger.PendingTransfer, len(ids))
 	err := b.s.chunked(ids, func(part []string) error {
 		rows, err := b.tx.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.forUpdate, stringArgs(part)...)
@@ -95,38 +127,69 @@ func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.
 }
 
 func (b *batchTx) Write(ctx context.Context, batch *ledger.Batch) error {
-	if err := insertTransfers(ctx, b.tx, b.s.d, "ledger_transfers", batch.Transfers); err != nil {
+	if err := b.begin(ctx); err != nil {
 		return err
 	}
-	err := insertRows(ctx, b.tx, b.s.d, `INSERT INTO ledger_accounts (`+accountColumns+`) VALUES `, b.s.d.upsertAccounts, 9, len(batch.Accounts),
-		func(args []any, i int) []any { return accountArgs(args, batch.Accounts[i]) })
-	if err != nil {
-		return fmt.Errorf("write balances: %w", err)
-	}
-	err = insertRows(ctx, b.tx, b.s.d, `INSERT INTO ledger_pending (`+pendingColumns+`) VALUES `, b.s.d.upsertPending, 7, len(batch.Pending),
-		func(args []any, i int) []any { return pendingArgs(args, batch.Pending[i]) })
-	if err != nil {
-		return fmt.Errorf("write pending transfers: %w", err)
-	}
+	d := b.s.d
+	stmts := rowStatements(`INSERT INTO ledger_transfers (`+transferColumns+`) VALUES `, "", d, transferColumnCount, len(batch.Transfers),
+		func(args []any, i int) []any { return transferArgs(args, &batch.Transfers[i]) })
+	stmts = append(stmts, rowStatements(`INSERT INTO ledger_accounts (`+accountColumns+`) VALUES `, d.upsertAccounts, d, 9, len(batch.Accounts),
+		func(args []any, i int) []any { return accountArgs(args, batch.Accounts[i]) })...)
+	stmts = append(stmts, rowStatements(`INSERT INTO ledger_pending (`+pendingColumns+`) VALUES `, d.upsertPending, d, 7, len(batch.Pending),
+		func(args []any, i int) []any { return pendingArgs(args, batch.Pending[i]) })...)
 	prev := batch.PrevHash
 	if prev == nil {
 		prev = []byte{} // the first batch links to the empty hash, not to NULL
 	}
-	if _, err := b.tx.ExecContext(ctx, `INSERT INTO ledger_batches (seq, prev_hash, hash, count, created_us) VALUES (?, ?, ?, ?, ?)`,
-		batch.Head.Seq, prev, batch.Head.Hash, len(batch.Transfers), micros(batch.Created)); err != nil {
-		return fmt.Errorf("write batch record: %w", err)
+	stmts = append(stmts,
+		statement{`INSERT INTO ledger_batches (seq, prev_hash, hash, count, created_us) VALUES (?, ?, ?, ?, ?)`,
+			[]any{batch.Head.Seq, prev, batch.Head.Hash, len(batch.Transfers), micros(batch.Created)}},
+		statement{`UPDATE ledger_head SET seq = ?, hash = ?, last_ts = ? WHERE id = 1`,
+			[]any{batch.Head.Seq, batch.Head.Hash, batch.Head.LastMicros}})
+	if b.manual {
+		// One round trip: every write, then COMMIT. MySQL stops at the first
+		// failing statement, so COMMIT runs only if all writes succeeded.
+		stmts = append(stmts, statement{"COMMIT", nil})
+		if err := execAll(ctx, b.tx, stmts); err != nil {
+			return fmt.Errorf("write batch: %w", err)
+		}
+		b.committed = true
+		return nil
 	}
-	if _, err := b.tx.ExecContext(ctx, `UPDATE ledger_head SET seq = ?, hash = ?, last_ts = ? WHERE id = 1`,
-		batch.Head.Seq, batch.Head.Hash, batch.Head.LastMicros); err != nil {
-		return fmt.Errorf("advance chain head: %w", err)
+	for _, st := range stmts {
+		if _, err := b.tx.ExecContext(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("write batch: %w", err)
+		}
 	}
 	return nil
 }
 
-// insertRows writes n rows of cols columns with as few multi-row statements
+// statement is one SQL statement with its arguments.
+type statement struct {
+	sql  string
+	args []any
+}
+
+// execAll sends statements as one multi-statement round trip.
+func execAll(ctx context.Context, q queryer, stmts []statement) error {
+	var sb strings.Builder
+	var args []any
+	for i, st := range stmts {
+		if i > 0 {
+			sb.WriteString(";\n")
+		}
+		sb.WriteString(st.sql)
+		args = append(args, st.args...)
+	}
+	_, err := q.ExecContext(ctx, sb.String(), args...)
+	return err
+}
+
+// rowStatements builds multi-row INSERTs for n rows of cols columns, as few
 // as the dialect's placeholder limit allows: prefix, the VALUES tuples, then
 // suffix. argsOf appends row i's values.
-func insertRows(ctx context.Context, q queryer, d dialect, prefix, suffix string, cols, n int, argsOf func(args []any, i int) []any) error {
+func rowStatements(prefix, suffix string, d dialect, cols, n int, argsOf func(args []any, i int) []any) []statement {
+	var out []statement
 	per := d.maxParams / cols
 	for start := 0; start < n; start += per {
 		rows := min(per, n-start)
@@ -134,7 +197,15 @@ func insertRows(ctx context.Context, q queryer, d dialect, prefix, suffix string
 		for i := start; i < start+rows; i++ {
 			args = argsOf(args, i)
 		}
-		if _, err := q.ExecContext(ctx, prefix+placeholders(rows, cols)+suffix, args...); err != nil {
+		out = append(out, statement{prefix + placeholders(rows, cols) + suffix, args})
+	}
+	return out
+}
+
+// insertRows writes n rows with multi-row INSERTs (see rowStatements).
+func insertRows(ctx context.Context, q queryer, d dialect, prefix, suffix string, cols, n int, argsOf func(args []any, i int) []any) error {
+	for _, st := range rowStatements(prefix, suffix, d, cols, n, argsOf) {
+		if _, err := q.ExecContext(ctx, st.sql, st.args...); err != nil {
 			return err
 		}
 	}

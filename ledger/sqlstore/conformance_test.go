@@ -275,11 +275,22 @@ func testRollback(t *testing.T, tb *testBundle) {
 	b2.Accounts[0].DebitsPosted = 20
 	b2.Pending = []ledger.PendingTransfer{{ID: "p1", DebitAccountID: "a", CreditAccountID: "b", Amount: 1, Currency: "HKD", State: ledger.StatePosted},
 		{ID: "p2", DebitAccountID: "a", CreditAccountID: "b", Amount: 2, Currency: "HKD", ExpiresMicros: us(50), State: ledger.StatePending}}
-	errBoom := errors.New("boom")
+	// The batch record repeats batch 1's number, so Write fails on its
+	// fourth statement, after the transfers, balances and pending records:
+	// none of them may stay.
+	b2.Head.Seq = 1
 	err := tb.store.WriteBatch(tb.ctx, func(tx ledger.BatchTx) error {
 		_, err := tx.LockHead(tb.ctx)
 		require.NoError(t, err)
-		require.NoError(t, tx.Write(tb.ctx, b2))
+		return tx.Write(tb.ctx, b2)
+	})
+	require.ErrorIs(t, err, ledger.ErrConflict)
+
+	// An error from fn itself before Write rolls back too.
+	errBoom := errors.New("boom")
+	err = tb.store.WriteBatch(tb.ctx, func(tx ledger.BatchTx) error {
+		_, err := tx.LockAccounts(tb.ctx, []string{"a", "b"})
+		require.NoError(t, err)
 		return errBoom
 	})
 	require.ErrorIs(t, err, errBoom)

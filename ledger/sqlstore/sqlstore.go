@@ -78,6 +78,9 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 
 // WriteBatch implements ledger.Store.
 func (s *Store) WriteBatch(ctx context.Context, fn func(ledger.BatchTx) error) error {
+	if s.db.Dialect == sqldb.MySQL {
+		return s.writeBatchByHand(ctx, fn)
+	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return s.translate(fmt.Errorf("begin batch: %w", err))

@@ -1,0 +1,134 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"strings"
+
+	"github.com/cashless-dev/cashless/ledger"
+)
+
+// Load implements ledger.BatchTx. On MySQL every read (and the BEGIN before
+// them) travels in one multi-statement round trip; elsewhere, or when a list
+// is too long for one statement, it runs the reads one by one.
+func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snapshot, error) {
+	long := max(len(req.TransferIDs), len(req.PendingIDs), len(req.AccountIDs)) > b.s.d.maxParams
+	if !b.manual || long {
+		return b.loadEach(ctx, req)
+	}
+	snap := ledger.Snapshot{
+		Pending:  make(map[string]ledger.PendingTransfer, len(req.PendingIDs)),
+		Accounts: make(map[string]ledger.Account, len(req.AccountIDs)),
+	}
+	var sb strings.Builder
+	var args []any
+	if !b.begun {
+		sb.WriteString("START TRANSACTION;\n")
+	}
+	sb.WriteString(`SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1 FOR UPDATE;` + "\n")
+	sb.WriteString(`SELECT id FROM ledger_transfers WHERE id IN (` + inList(len(req.TransferIDs)) + `)`)
+	args = append(args, stringArgs(req.TransferIDs)...)
+	if len(req.PendingIDs) > 0 {
+		sb.WriteString(";\nSELECT " + pendingColumns + ` FROM ledger_pending WHERE id IN (` + inList(len(req.PendingIDs)) + `) ORDER BY id FOR UPDATE`)
+		args = append(args, stringArgs(req.PendingIDs)...)
+	}
+	if len(req.AccountIDs) > 0 {
+		sb.WriteString(";\nSELECT " + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(req.AccountIDs)) + `) ORDER BY id FOR UPDATE`)
+		args = append(args, stringArgs(req.AccountIDs)...)
+	}
+	rows, err := b.tx.QueryContext(ctx, sb.String(), args...)
+	if err != nil {
+		return snap, fmt.Errorf("load batch: %w", err)
+	}
+	b.begun = true
+	defer rows.Close()
+	var found []string
+	sets := []func() error{
+		func() error { return rows.Scan(&snap.Head.Seq, &snap.Head.Hash, &snap.Head.LastMicros) },
+		func() error {
+			var id string
+			err := rows.Scan(&id)
+			found = append(found, id)
+			return err
+		},
+	}
+	if len(req.PendingIDs) > 0 {
+		sets = append(sets, func() error {
+			p, err := scanPending(rows)
+			snap.Pending[p.ID] = p
+			return err
+		})
+	}
+	if len(req.AccountIDs) > 0 {
+		sets = append(sets, func() error {
+			a, err := scanAccount(rows)
+			snap.Accounts[a.ID] = a
+			return err
+		})
+	}
+	// The driver skips the empty result of START TRANSACTION on its own.
+	for i, scan := range sets {
+		if i > 0 && !rows.NextResultSet() {
+			return snap, fmt.Errorf("load batch: result set %d missing: %w", i, rows.Err())
+		}
+		for rows.Next() {
+			if err := scan(); err != nil {
+				return snap, fmt.Errorf("load batch: %w", err)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return snap, fmt.Errorf("load batch: %w", err)
+	}
+	rows.Close()
+	snap.Transfers = map[string]ledger.StoredTransfer{}
+	if len(found) > 0 {
+		if snap.Transfers, err = b.s.transfers(ctx, b.tx, found); err != nil {
+			return snap, err
+		}
+	}
+	return snap, nil
+}
+
+// loadEach is Load one statement at a time.
+func (b *batchTx) loadEach(ctx context.Context, req ledger.LoadRequest) (snap ledger.Snapshot, err error) {
+	if snap.Head, err = b.LockHead(ctx); err != nil {
+		return snap, err
+	}
+	if snap.Transfers, err = b.Transfers(ctx, req.TransferIDs); err != nil {
+		return snap, err
+	}
+	if snap.Pending, err = b.Pending(ctx, req.PendingIDs); err != nil {
+		return snap, err
+	}
+	snap.Accounts, err = b.LockAccounts(ctx, req.AccountIDs)
+	return snap, err
+}
+
+// writeBatchByHand runs a batch on one MySQL connection with a hand-run
+// transaction (see batchTx).
+func (s *Store) writeBatchByHand(ctx context.Context, fn func(ledger.BatchTx) error) error {
+	conn, err := s.db.Write.Conn(ctx)
+	if err != nil {
+		return s.translate(fmt.Errorf("begin batch: %w", err))
+	}
+	defer conn.Close()
+	b := &batchTx{s: s, tx: conn, manual: true}
+	err = fn(b)
+	if err == nil && b.begun && !b.committed {
+		if _, err = conn.ExecContext(ctx, "COMMIT"); err != nil {
+			err = fmt.Errorf("commit batch: %w", err)
+		}
+	}
+	if err != nil && b.begun && !b.committed {
+		if _, rerr := conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+			// Never hand a connection with an open transaction back to the pool.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}
+	return s.translate(err)
+}
+
+var _ queryer = (*sql.Conn)(nil)
