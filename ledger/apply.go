@@ -38,9 +38,10 @@ func (e *Engine) apply(ctx context.Context, tx BatchTx, batch []*request) error 
 	}
 	// A post or void names its pending transfer, which may itself be
 	// committed (or not pending): look its id up with the others.
-	req.TransferIDs = sortedUnique(append(req.TransferIDs, req.PendingIDs...))
-	req.PendingIDs = sortedUnique(req.PendingIDs)
-	req.AccountIDs = sortedUnique(req.AccountIDs)
+	// Ids no row can have are left out: such transfers are refused anyway.
+	req.TransferIDs = sortedUnique(plausibleIDs(append(req.TransferIDs, req.PendingIDs...)))
+	req.PendingIDs = sortedUnique(plausibleIDs(req.PendingIDs))
+	req.AccountIDs = sortedUnique(plausibleIDs(req.AccountIDs))
 	snap, err := tx.Load(ctx, req)
 	if err != nil {
 		return err

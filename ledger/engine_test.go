@@ -59,11 +59,22 @@ func TestEngineRefusesBadTransfers(t *testing.T) {
 			{"post without pending id", ledger.Transfer{ID: "x12", Flags: ledger.PostPending}, ledger.PendingIDRequired},
 			{"timeout on a posted transfer", ledger.Transfer{ID: "x13", DebitAccountID: "alice", CreditAccountID: "bob", Amount: 5, Currency: "HKD", Timeout: time.Second}, ledger.InvalidTimeout},
 			{"two kinds", ledger.Transfer{ID: "x14", Flags: ledger.Pending | ledger.VoidPending, PendingID: "fund"}, ledger.InvalidFlags},
+			{"non-ASCII debit account", pay("x15", "ålice", "bob", 5), ledger.DebitAccountNotFound},
+			{"non-ASCII credit account", pay("x16", "alice", "bob\u00a0", 5), ledger.CreditAccountNotFound},
+			{"emoji pending id", ledger.Transfer{ID: "x17", Flags: ledger.VoidPending, PendingID: "💸"}, ledger.PendingTransferNotFound},
 		}
 		for _, tt := range tests {
 			res := tb.transfer(t, tt.t)
 			require.Contains(t, "|"+tt.code+"|", "|"+codes(res)[0]+"|", tt.name)
 		}
+		// Ids no account can have are simply not found, on lookups too.
+		found, err := tb.engine.LookupAccounts(tb.ctx, []string{"ålice", "alice", "💸"})
+		require.NoError(t, err)
+		require.Len(t, found, 1)
+		require.Equal(t, "alice", found[0].ID)
+		_, err = tb.engine.BalanceAt(tb.ctx, "ålice", time.Time{})
+		require.Equal(t, ledger.AccountNotFound, codeOf(err))
+
 		// Nothing was partly applied.
 		require.Equal(t, int64(1_000), tb.balances(t, "alice").Posted())
 		require.Equal(t, int64(0), tb.balances(t, "bob").Posted())

@@ -82,7 +82,7 @@ func checkAccount(a Account) error {
 
 // LookupAccounts implements Service.
 func (e *Engine) LookupAccounts(ctx context.Context, ids []string) ([]Account, error) {
-	found, err := e.store.Accounts(ctx, slices.Clone(ids))
+	found, err := e.store.Accounts(ctx, plausibleIDs(ids))
 	if err != nil {
 		return nil, fmt.Errorf("look up accounts: %w", err)
 	}
@@ -97,7 +97,7 @@ func (e *Engine) LookupAccounts(ctx context.Context, ids []string) ([]Account, e
 
 // LookupTransfers implements Service.
 func (e *Engine) LookupTransfers(ctx context.Context, ids []string) ([]Transfer, error) {
-	found, err := e.store.Transfers(ctx, slices.Clone(ids))
+	found, err := e.store.Transfers(ctx, plausibleIDs(ids))
 	if err != nil {
 		return nil, fmt.Errorf("look up transfers: %w", err)
 	}
@@ -146,7 +146,7 @@ func (e *Engine) History(ctx context.Context, f HistoryFilter) (HistoryPage, err
 		if cursor == "" {
 			continue
 		}
-		found, err := e.store.Transfers(ctx, []string{cursor})
+		found, err := e.store.Transfers(ctx, plausibleIDs([]string{cursor}))
 		if err != nil {
 			return HistoryPage{}, fmt.Errorf("read history cursor: %w", err)
 		}
@@ -177,6 +177,9 @@ func (e *Engine) History(ctx context.Context, f HistoryFilter) (HistoryPage, err
 }
 
 func (e *Engine) account(ctx context.Context, id string) (Account, error) {
+	if !plausibleID(id) {
+		return Account{}, refuse(AccountNotFound, "no account has that id")
+	}
 	found, err := e.store.Accounts(ctx, []string{id})
 	if err != nil {
 		return Account{}, fmt.Errorf("read account: %w", err)
@@ -194,4 +197,16 @@ func sideBalances(t *StoredTransfer, accountID string) Balances {
 		return t.DebitAfter
 	}
 	return t.CreditAfter
+}
+
+// plausibleIDs returns the ids that an account or transfer could have; the
+// others cannot exist, and are not sent to the store.
+func plausibleIDs(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if plausibleID(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

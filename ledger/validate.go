@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"math"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -118,6 +119,16 @@ func checkShape(t *Transfer, internal bool) error {
 		return refuse(InvalidTimeout, "a timeout is whole seconds up to a year, and only on a pending transfer")
 	}
 	resolves := t.Flags&(PostPending|VoidPending) != 0
+	// Ids that no account or transfer can have are refused here, before
+	// they reach a query (where MySQL could fail the whole batch on them).
+	switch {
+	case t.DebitAccountID != "" && !plausibleID(t.DebitAccountID):
+		return refuse(DebitAccountNotFound, "the debit account does not exist")
+	case t.CreditAccountID != "" && !plausibleID(t.CreditAccountID):
+		return refuse(CreditAccountNotFound, "the credit account does not exist")
+	case t.PendingID != "" && !plausibleID(t.PendingID):
+		return refuse(PendingTransferNotFound, "no pending transfer has that pending_id")
+	}
 	switch {
 	case resolves && t.PendingID == "":
 		return refuse(PendingIDRequired, "post_pending and void_pending need pending_id")
@@ -250,6 +261,12 @@ func validID(id string, internal bool) bool {
 		}
 	}
 	return true
+}
+
+// plausibleID reports whether an account or transfer could have id: what
+// validID allows, plus the engine's own expiry ids.
+func plausibleID(id string) bool {
+	return validID(strings.TrimPrefix(id, expiryPrefix), false)
 }
 
 func validCode(code string) bool {

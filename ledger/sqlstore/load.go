@@ -27,9 +27,11 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 	if !b.begun {
 		sb.WriteString("START TRANSACTION;\n")
 	}
-	sb.WriteString(`SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1 FOR UPDATE;` + "\n")
-	sb.WriteString(`SELECT id FROM ledger_transfers WHERE id IN (` + inList(len(req.TransferIDs)) + `)`)
-	args = append(args, stringArgs(req.TransferIDs)...)
+	sb.WriteString(`SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1 FOR UPDATE`)
+	if len(req.TransferIDs) > 0 {
+		sb.WriteString(";\nSELECT id FROM ledger_transfers WHERE id IN (" + inList(len(req.TransferIDs)) + `)`)
+		args = append(args, stringArgs(req.TransferIDs)...)
+	}
 	if len(req.PendingIDs) > 0 {
 		sb.WriteString(";\nSELECT " + pendingColumns + ` FROM ledger_pending WHERE id IN (` + inList(len(req.PendingIDs)) + `) ORDER BY id FOR UPDATE`)
 		args = append(args, stringArgs(req.PendingIDs)...)
@@ -47,12 +49,14 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 	var found []string
 	sets := []func() error{
 		func() error { return rows.Scan(&snap.Head.Seq, &snap.Head.Hash, &snap.Head.LastMicros) },
-		func() error {
+	}
+	if len(req.TransferIDs) > 0 {
+		sets = append(sets, func() error {
 			var id string
 			err := rows.Scan(&id)
 			found = append(found, id)
 			return err
-		},
+		})
 	}
 	if len(req.PendingIDs) > 0 {
 		sets = append(sets, func() error {
