@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -111,7 +112,9 @@ func (e *Engine) CreateTransfers(ctx context.Context, transfers []Transfer) ([]R
 	if len(transfers) > e.opts.MaxBatch {
 		return nil, cashless.Errorf(TooManyEvents, "at most %d transfers per call", e.opts.MaxBatch)
 	}
-	return e.submit(ctx, &request{transfers: transfers})
+	// The batch goroutine reads the transfers after a caller that gave up
+	// may have reused its slice: give it a copy of its own.
+	return e.submit(ctx, &request{transfers: slices.Clone(transfers)})
 }
 
 func (e *Engine) submit(ctx context.Context, r *request) ([]Result, error) {
@@ -131,7 +134,10 @@ func (e *Engine) submit(ctx context.Context, r *request) ([]Result, error) {
 	}
 	select {
 	case <-r.done:
-		return r.results, r.err
+		if r.err != nil {
+			return nil, r.err // results of an attempt that did not commit mean nothing
+		}
+		return r.results, nil
 	case <-ctx.Done():
 		// The batch may still commit; the caller retries with the same ids,
 		// which replays the outcome.

@@ -279,7 +279,7 @@ func (m *refModel) pendingFor(t ledger.Transfer, internal bool) (refPending, str
 		return p, ledger.PendingTransferPosted
 	case p.state == ledger.StateVoided:
 		return p, ledger.PendingTransferVoided
-	case p.state == ledger.StateExpired, !internal && p.expiresUS != 0 && p.expiresUS <= m.now.UnixMicro():
+	case p.state == ledger.StateExpired, !internal && p.expiresUS != 0 && p.expiresUS <= max(m.now.UnixMicro(), m.lastUS+1):
 		return p, ledger.PendingTransferExpired
 	case t.DebitAccountID != "" && t.DebitAccountID != p.debit,
 		t.CreditAccountID != "" && t.CreditAccountID != p.credit,

@@ -164,7 +164,7 @@ func (st *batchState) pendingFor(t *Transfer, internal bool) (PendingTransfer, e
 		return p, refuse(PendingTransferPosted, "the pending transfer was already posted")
 	case p.State == StateVoided:
 		return p, refuse(PendingTransferVoided, "the pending transfer was already voided")
-	case p.State == StateExpired, !internal && p.ExpiresMicros != 0 && p.ExpiresMicros <= st.nowUS:
+	case p.State == StateExpired, !internal && p.ExpiresMicros != 0 && p.ExpiresMicros <= max(st.nowUS, st.lastUS+1):
 		return p, refuse(PendingTransferExpired, "the pending transfer has expired")
 	case t.DebitAccountID != "" && t.DebitAccountID != p.DebitAccountID,
 		t.CreditAccountID != "" && t.CreditAccountID != p.CreditAccountID,

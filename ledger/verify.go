@@ -45,7 +45,7 @@ const maxProblems = 1000
 //
 // The error return is for failures to read; broken invariants are Problems.
 func Verify(ctx context.Context, store Store) (*Report, error) {
-	v := &verifier{report: &Report{}, running: map[string]*Balances{}, pending: map[string]PendingTransfer{}}
+	v := &verifier{report: &Report{}, running: map[string]*Balances{}, currency: map[string]string{}, pending: map[string]PendingTransfer{}}
 	err := store.Scan(ctx, ScanVisitor{
 		Head:     func(h Head) error { v.head = h; return nil },
 		Batch:    v.batch,
@@ -74,6 +74,7 @@ type verifier struct {
 	hasher   *chainHasher
 	lastTS   int64
 	running  map[string]*Balances
+	currency map[string]string // account id → currency of its transfers
 	accounts map[string]Account
 	pending  map[string]PendingTransfer // derived from the transfers
 	records  int64
@@ -96,6 +97,9 @@ func (v *verifier) batch(seq int64, prev, hash []byte, count int) error {
 	}
 	if !bytes.Equal(prev, want) {
 		v.problem("batch", fmt.Sprint(seq), "does not link to the previous batch's hash")
+	}
+	if count <= 0 {
+		v.problem("batch", fmt.Sprint(seq), "records no transfers: the ledger never commits an empty batch")
 	}
 	v.batches = append(v.batches, batchRecord{seq: seq, prev: prev, hash: hash, count: count})
 	return nil
@@ -140,6 +144,15 @@ func (v *verifier) transfer(t StoredTransfer) error {
 		v.problem("transfer", t.ID, "timestamp does not increase")
 	}
 	v.lastTS = ts
+	if t.Amount <= 0 {
+		v.problem("transfer", t.ID, "amount %d is not positive", t.Amount)
+	}
+	for _, id := range []string{t.DebitAccountID, t.CreditAccountID} {
+		if cur, ok := v.currency[id]; ok && cur != t.Currency {
+			v.problem("transfer", t.ID, "currency %s differs from account %s's other transfers (%s)", t.Currency, id, cur)
+		}
+		v.currency[id] = t.Currency
+	}
 	dr, cr := v.balances(t.DebitAccountID), v.balances(t.CreditAccountID)
 	switch {
 	case t.Flags&Pending != 0:
@@ -151,6 +164,10 @@ func (v *verifier) transfer(t StoredTransfer) error {
 		if !ok || p.State != StatePending {
 			v.problem("transfer", t.ID, "resolves %q, which is not an outstanding pending transfer", t.PendingID)
 			break
+		}
+		if p.DebitAccountID != t.DebitAccountID || p.CreditAccountID != t.CreditAccountID || p.Currency != t.Currency ||
+			(t.Flags&PostPending != 0 && t.Amount > p.Amount) || (t.Flags&VoidPending != 0 && t.Amount != p.Amount) {
+			v.problem("transfer", t.ID, "does not match the pending transfer %q it resolves", t.PendingID)
 		}
 		dr.DebitsPending -= p.Amount
 		cr.CreditsPending -= p.Amount
@@ -191,6 +208,9 @@ func (v *verifier) account(a Account) error {
 		v.accounts = map[string]Account{}
 	}
 	v.accounts[a.ID] = a
+	if cur, ok := v.currency[a.ID]; ok && cur != a.Currency {
+		v.problem("account", a.ID, "currency %s differs from its transfers' (%s)", a.Currency, cur)
+	}
 	want := Balances{}
 	if b := v.running[a.ID]; b != nil {
 		want = *b

@@ -58,6 +58,18 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			wants: func(l *tamperLedger) []want { return []want{{"batch", l.batchOf["tip"]}} },
 		},
 		{
+			name:  "batch emptied",
+			sql:   `UPDATE ledger_batches SET count = 0 WHERE seq = ?`,
+			args:  func(l *tamperLedger) []any { return []any{l.batchOf["tip"]} },
+			wants: func(l *tamperLedger) []want { return []want{{"batch", l.batchOf["tip"]}} },
+		},
+		{
+			name:  "account currency",
+			sql:   `UPDATE ledger_accounts SET currency = 'USD' WHERE id = ?`,
+			args:  func(*tamperLedger) []any { return []any{"bob"} },
+			wants: func(*tamperLedger) []want { return []want{{"account", "bob"}} },
+		},
+		{
 			// The forged batch no longer covers its transfers, and the next
 			// batch no longer links to it.
 			name: "batch hash",

@@ -170,19 +170,58 @@ type statement struct {
 	args []any
 }
 
-// execAll sends statements as one multi-statement round trip.
+// maxPacket bounds the bytes of one multi-statement round trip, well below
+// MySQL's and MariaDB's default max_allowed_packet of 16 MiB (64 MiB on 8.0).
+const maxPacket = 4 << 20
+
+// execAll sends statements in as few multi-statement round trips as fit in
+// maxPacket each, in order: one for any ordinary batch.
 func execAll(ctx context.Context, q queryer, stmts []statement) error {
 	var sb strings.Builder
 	var args []any
-	for i, st := range stmts {
-		if i > 0 {
+	flush := func() error {
+		if sb.Len() == 0 {
+			return nil
+		}
+		_, err := q.ExecContext(ctx, sb.String(), args...)
+		sb.Reset()
+		args = nil
+		return err
+	}
+	size := 0
+	for _, st := range stmts {
+		n := wireSize(st)
+		if size > 0 && size+n > maxPacket {
+			if err := flush(); err != nil {
+				return err
+			}
+			size = 0
+		}
+		if sb.Len() > 0 {
 			sb.WriteString(";\n")
 		}
 		sb.WriteString(st.sql)
 		args = append(args, st.args...)
+		size += n
 	}
-	_, err := q.ExecContext(ctx, sb.String(), args...)
-	return err
+	return flush()
+}
+
+// wireSize bounds the bytes a statement takes once its arguments are
+// interpolated: escaping at most doubles a string.
+func wireSize(st statement) int {
+	n := len(st.sql) + 2
+	for _, a := range st.args {
+		switch v := a.(type) {
+		case string:
+			n += 2*len(v) + 3
+		case []byte:
+			n += 2*len(v) + 10
+		default:
+			n += 21
+		}
+	}
+	return n
 }
 
 // rowStatements builds multi-row INSERTs for n rows of cols columns, as few

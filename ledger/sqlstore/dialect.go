@@ -56,7 +56,7 @@ func (d dialect) retryable(err error) bool {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		switch me.Number {
-		case 1213, 1205, 1062:
+		case 1213, 1205, 1062, 9007, 8002: // 9007, 8002: TiDB's write conflicts
 			return true
 		}
 	}

@@ -40,11 +40,14 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 		sb.WriteString(";\nSELECT " + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(req.AccountIDs)) + `) ORDER BY id FOR UPDATE`)
 		args = append(args, stringArgs(req.AccountIDs)...)
 	}
+	// The transaction may have begun even when a later statement of the
+	// query fails (a lock wait timeout rolls back only that statement), so
+	// count it as begun before sending: a ROLLBACK without one is harmless.
+	b.begun = true
 	rows, err := b.tx.QueryContext(ctx, sb.String(), args...)
 	if err != nil {
 		return snap, fmt.Errorf("load batch: %w", err)
 	}
-	b.begun = true
 	defer rows.Close()
 	var found []string
 	sets := []func() error{
@@ -77,10 +80,15 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 		if i > 0 && !rows.NextResultSet() {
 			return snap, fmt.Errorf("load batch: result set %d missing: %w", i, rows.Err())
 		}
+		n := 0
 		for rows.Next() {
 			if err := scan(); err != nil {
 				return snap, fmt.Errorf("load batch: %w", err)
 			}
+			n++
+		}
+		if i == 0 && n == 0 {
+			return snap, fmt.Errorf("load batch: no chain head row (run migrate)")
 		}
 	}
 	if err := rows.Err(); err != nil {
