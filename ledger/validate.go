@@ -119,16 +119,6 @@ func checkShape(t *Transfer, internal bool) error {
 		return refuse(InvalidTimeout, "a timeout is whole seconds up to a year, and only on a pending transfer")
 	}
 	resolves := t.Flags&(PostPending|VoidPending) != 0
-	// Ids that no account or transfer can have are refused here, before
-	// they reach a query (where MySQL could fail the whole batch on them).
-	switch {
-	case t.DebitAccountID != "" && !plausibleID(t.DebitAccountID):
-		return refuse(DebitAccountNotFound, "the debit account does not exist")
-	case t.CreditAccountID != "" && !plausibleID(t.CreditAccountID):
-		return refuse(CreditAccountNotFound, "the credit account does not exist")
-	case t.PendingID != "" && !plausibleID(t.PendingID):
-		return refuse(PendingTransferNotFound, "no pending transfer has that pending_id")
-	}
 	switch {
 	case resolves && t.PendingID == "":
 		return refuse(PendingIDRequired, "post_pending and void_pending need pending_id")
