@@ -54,7 +54,7 @@ type Account struct {
 	Code     string       `json:"code,omitempty"` // kind of account: wallet, merchant, fees, bank, ...
 	Flags    AccountFlags `json:"flags"`
 	Balances
-	Created time.Time `json:"created"` // set by the ledger
+	Created time.Time `json:"created,omitzero"` // set by the ledger
 }
 
 // Balances are an account's four running sums.
