@@ -241,11 +241,17 @@ func (e *Engine) ExpireDue(ctx context.Context) error {
 		for i, p := range due {
 			voids[i] = Transfer{ID: expiryPrefix + p.ID, Flags: VoidPending, PendingID: p.ID, Code: "expired"}
 		}
-		if _, err := e.submit(ctx, &request{transfers: voids, expiry: true}); err != nil {
+		results, err := e.submit(ctx, &request{transfers: voids, expiry: true})
+		if err != nil {
 			return err
 		}
 		if len(due) < e.opts.MaxBatch {
 			return nil
+		}
+		// A full page again: go on only if this one made progress, so a
+		// pending transfer that cannot be voided never spins the loop.
+		if !slices.ContainsFunc(results, func(r Result) bool { return r.Err == nil }) {
+			return fmt.Errorf("expire pending transfers: none of %d could be voided: %w", len(due), results[0].Err)
 		}
 	}
 }
