@@ -5,6 +5,7 @@ package cashless
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Codes shared by every service. Services add their own codes as string
@@ -28,6 +29,11 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Param names the request field at fault, when there is one.
+	Param string
+	// RetryAfter tells a throttled or locked-out caller when to try again;
+	// zero when it does not apply.
+	RetryAfter time.Duration
 }
 
 // Error implements the error interface.

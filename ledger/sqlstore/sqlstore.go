@@ -11,8 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/cashless-dev/cashless/ledger"
@@ -36,44 +34,11 @@ var migrations embed.FS
 // Migrate creates or upgrades the ledger's tables. It is safe to run from
 // several processes at once and on every start.
 func Migrate(ctx context.Context, db *sqldb.DB) error {
-	dir := path.Join("migrations", string(db.Dialect))
-	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS ledger_schema_migrations (version VARCHAR(64) NOT NULL PRIMARY KEY)`); err != nil {
-		return fmt.Errorf("create migrations table: %w", err)
-	}
-	files, err := fs.Glob(migrations, dir+"/*.sql")
+	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return err
 	}
-	sort.Strings(files)
-	for _, f := range files {
-		version := strings.TrimSuffix(path.Base(f), ".sql")
-		var n int
-		if err := db.Write.QueryRowContext(ctx, `SELECT COUNT(*) FROM ledger_schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-			return fmt.Errorf("read migrations: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
-		body, err := migrations.ReadFile(f)
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", version, err)
-		}
-		// Every statement is idempotent (IF NOT EXISTS, INSERT IGNORE), so a
-		// migration interrupted half-way, or run by two processes, is safe to
-		// run again. MySQL cannot roll back DDL, so no transaction is used.
-		for _, stmt := range strings.Split(string(body), ";\n") {
-			if strings.TrimSpace(stmt) == "" {
-				continue
-			}
-			if _, err := db.Write.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("migration %s: %w", version, err)
-			}
-		}
-		if _, err := db.Write.ExecContext(ctx, dialectOf(db.Dialect).insertIgnore+` INTO ledger_schema_migrations (version) VALUES (?)`, version); err != nil {
-			return fmt.Errorf("record migration %s: %w", version, err)
-		}
-	}
-	return nil
+	return sqldb.Migrate(ctx, db, sub, "ledger")
 }
 
 // WriteBatch implements ledger.Store.

@@ -1,0 +1,204 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Group commits the small write transactions of many concurrent callers
+// together: one database transaction, and so one fsync and one round of
+// locks, serves every call queued while the previous group committed. This
+// is what keeps a service on SQLite's single writer fast (DESIGN.md,
+// "SQLite has one writer"), and it saves fsyncs on MySQL too.
+//
+// Each call's function runs inside a savepoint of the shared transaction,
+// so a call that fails is rolled back alone and the others commit. A call
+// returns only once its work is durable, or failed and undone.
+type Group struct {
+	db       *sql.DB
+	maxBatch int
+	queue    chan *groupCall
+
+	closeOnce sync.Once
+	closed    chan struct{}
+	done      chan struct{}
+}
+
+type groupCall struct {
+	fn    func(tx *sql.Tx) error
+	state atomic.Int32 // callQueued, callTaken or callCancelled
+	err   error
+	done  chan struct{}
+}
+
+const (
+	callQueued int32 = iota
+	callTaken
+	callCancelled
+)
+
+// ErrGroupClosed is returned by Do after Close.
+var ErrGroupClosed = errors.New("sqldb: group closed")
+
+// NewGroup starts a group committer on db's write pool. maxBatch bounds the
+// calls in one transaction (256 when 0). Close it to stop.
+func NewGroup(db *DB, maxBatch int) *Group {
+	if maxBatch <= 0 {
+		maxBatch = 256
+	}
+	g := &Group{
+		db:       db.Write,
+		maxBatch: maxBatch,
+		queue:    make(chan *groupCall, 4*maxBatch),
+		closed:   make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	go g.run()
+	return g
+}
+
+// Do runs fn in a transaction shared with other calls and waits until it is
+// committed. fn must only use tx, must not commit or roll it back, and may
+// be run more than once (after a failure of the shared transaction, each
+// call is retried in a transaction of its own), so it must not have effects
+// outside tx. fn's error is returned as is, and nothing fn wrote is kept.
+// When ctx ends before fn has started, Do returns ctx's error and fn never
+// runs; once fn has started, Do waits for the outcome.
+func (g *Group) Do(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	c := &groupCall{fn: fn, done: make(chan struct{})}
+	select {
+	case g.queue <- c:
+	case <-g.closed:
+		return ErrGroupClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-c.done:
+		return c.err
+	case <-ctx.Done():
+		if c.state.CompareAndSwap(callQueued, callCancelled) {
+			return ctx.Err()
+		}
+		<-c.done
+		return c.err
+	}
+}
+
+// Close finishes the calls already queued and stops the group.
+func (g *Group) Close() {
+	g.closeOnce.Do(func() { close(g.closed) })
+	<-g.done
+}
+
+func (g *Group) run() {
+	defer close(g.done)
+	batch := make([]*groupCall, 0, g.maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case c := <-g.queue:
+			batch = append(batch, c)
+		case <-g.closed:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case c := <-g.queue:
+					g.commit([]*groupCall{c})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < g.maxBatch {
+			select {
+			case c := <-g.queue:
+				batch = append(batch, c)
+			default:
+				break fill
+			}
+		}
+		g.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction, falling back to one transaction
+// per call when the shared one cannot commit (a MySQL deadlock rolls back
+// the whole transaction, savepoints included).
+func (g *Group) commit(batch []*groupCall) {
+	live := batch[:0:0]
+	for _, c := range batch {
+		if c.state.CompareAndSwap(callQueued, callTaken) {
+			live = append(live, c)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		g.alone(live[0])
+		return
+	}
+	errs, err := g.together(live)
+	if err != nil {
+		for _, c := range live {
+			g.alone(c)
+		}
+		return
+	}
+	for i, c := range live {
+		c.err = errs[i]
+		close(c.done)
+	}
+}
+
+func (g *Group) together(calls []*groupCall) ([]error, error) {
+	ctx := context.Background()
+	tx, err := g.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	errs := make([]error, len(calls))
+	for i, c := range calls {
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT g"); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("savepoint: %w", err)
+		}
+		if errs[i] = c.fn(tx); errs[i] != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT g"); err != nil {
+				tx.Rollback()
+				return nil, fmt.Errorf("rollback to savepoint: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT g"); err != nil {
+			tx.Rollback()
+			return nil, fmt.Errorf("release savepoint: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	return errs, nil
+}
+
+func (g *Group) alone(c *groupCall) {
+	defer close(c.done)
+	tx, err := g.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		c.err = fmt.Errorf("begin: %w", err)
+		return
+	}
+	if err := c.fn(tx); err != nil {
+		tx.Rollback()
+		c.err = err
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		c.err = fmt.Errorf("commit: %w", err)
+	}
+}
