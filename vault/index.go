@@ -1,8 +1,10 @@
 package vault
 
 import (
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
+	"fmt"
 	"strings"
 )
 
@@ -23,4 +25,20 @@ func (v *Vault) BlindIndex(kind, value string) []byte {
 	mac.Write([]byte{0})
 	mac.Write([]byte(value))
 	return mac.Sum(nil)
+}
+
+// DerivedKey returns a 32-byte key for another keyed purpose than the blind
+// index (such as signing access tokens), derived with HKDF from the same
+// stored secret under its own label, so every instance on the same
+// KeyStore and keeper derives the same key and no new secret needs storing.
+// Rotate does not change it.
+func (v *Vault) DerivedKey(label string) ([]byte, error) {
+	if label == "" || label == "blind index v1" {
+		return nil, fmt.Errorf("vault: derived key label %q is reserved", label)
+	}
+	key, err := hkdf.Key(sha256.New, v.secret, nil, "cashless vault "+label, keySize)
+	if err != nil {
+		return nil, fmt.Errorf("derive key %q: %w", label, err)
+	}
+	return key, nil
 }

@@ -45,6 +45,7 @@ type Vault struct {
 	current  uint32                 // key id for new seals
 	aeads    map[uint32]cipher.AEAD // unwrapped data keys, by id
 	indexKey []byte                 // HMAC key of the blind index
+	secret   []byte                 // the stored secret the index key derives from
 }
 
 // Open opens the keeper at keeperURL and the keys in store. On first use,
@@ -74,6 +75,7 @@ func (v *Vault) load(ctx context.Context) error {
 	}
 	// HKDF keeps the stored secret and the HMAC key distinct, so a future
 	// second use of the secret gets its own key from another label.
+	v.secret = indexSecret
 	v.indexKey, err = hkdf.Key(sha256.New, indexSecret, nil, "cashless vault blind index v1", keySize)
 	if err != nil {
 		return fmt.Errorf("derive index key: %w", err)

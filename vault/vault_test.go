@@ -285,3 +285,25 @@ func TestBlindIndex(t *testing.T) {
 	other := setup(t)
 	require.NotEqual(t, phone, other.vault.BlindIndex("phone", "+254712345678"))
 }
+
+func TestDerivedKey(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	k1, err := b.vault.DerivedKey("access tokens v1")
+	require.NoError(t, err)
+	require.Len(t, k1, 32)
+	again, err := b.open(t).DerivedKey("access tokens v1")
+	require.NoError(t, err)
+	require.Equal(t, k1, again, "every instance on the same store derives the same key")
+	other, err := b.vault.DerivedKey("something else v1")
+	require.NoError(t, err)
+	require.NotEqual(t, k1, other)
+	require.NoError(t, b.vault.Rotate(b.ctx))
+	after, err := b.vault.DerivedKey("access tokens v1")
+	require.NoError(t, err)
+	require.Equal(t, k1, after, "rotation keeps derived keys")
+	_, err = b.vault.DerivedKey("")
+	require.Error(t, err)
+	_, err = b.vault.DerivedKey("blind index v1")
+	require.Error(t, err)
+}
