@@ -23,6 +23,11 @@ func (s *Server) publicHandler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	for _, u := range s.units {
+		if u.public != nil {
+			mux.Handle("/v1/", u.public)
+		}
+	}
 	return s.instrument(mux)
 }
 

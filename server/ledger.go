@@ -21,6 +21,7 @@ func startLedger(_ context.Context, db *sqldb.DB, d deps) (started, error) {
 		return started{}, err
 	}
 	engine := ledger.NewEngine(sqlstore.New(db), ledger.Options{Logger: d.logger, Observe: m.observe})
+	d.peers.ledger = engine
 	return started{
 		internal: ledgerhttp.NewHandler(engine, ledgerhttp.ServerOptions{Token: d.token, Logger: d.logger}),
 		stop:     engine.Close,

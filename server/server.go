@@ -62,6 +62,9 @@ type Config struct {
 	InternalTLSCert, InternalTLSKey, InternalClientCA string
 	// Logger receives operational and access logs; slog.Default() when nil.
 	Logger *slog.Logger
+
+	// Consumer is the configuration of identity, wallet and the public API.
+	Consumer ConsumerConfig
 }
 
 // Server is the running platform. Create it with New, start serving with
@@ -106,8 +109,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	p := &peers{}
 	for _, svc := range selected {
-		u, err := startService(ctx, svc, cfg, deps{token: token, logger: s.log.With("service", svc.name), registry: s.registry})
+		u, err := startService(ctx, svc, cfg, deps{token: token, logger: s.log.With("service", svc.name), registry: s.registry, cfg: cfg, peers: p})
 		if err != nil {
 			s.closeUnits(ctx)
 			return nil, err

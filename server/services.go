@@ -28,6 +28,9 @@ type service struct {
 // services is the registry, in start order.
 var services = []service{
 	{name: "ledger", migrate: migrateLedger, start: startLedger},
+	{name: "identity", migrate: migrateIdentity, start: startIdentity},
+	{name: "wallet", migrate: migrateWallet, start: startWallet},
+	{name: "api", migrate: migrateAPI, start: startAPI},
 }
 
 // Services returns the names of every known service, in start order.
@@ -53,6 +56,8 @@ type deps struct {
 	token    string // the internal APIs' credential
 	logger   *slog.Logger
 	registry prometheus.Registerer
+	cfg      Config
+	peers    *peers
 }
 
 // started is what a running service gives back to the server.
@@ -60,6 +65,9 @@ type started struct {
 	// internal serves the service's internal API under /internal/<name>/
 	// on the internal listener; nil when it has none.
 	internal http.Handler
+	// public serves the service's part of the public API under /v1/; nil
+	// when it has none.
+	public http.Handler
 	// stop stops the service, finishing the work in flight. The server
 	// closes the database afterwards.
 	stop func(ctx context.Context) error

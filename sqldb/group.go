@@ -69,6 +69,11 @@ func NewGroup(db *DB, maxBatch int) *Group {
 // When ctx ends before fn has started, Do returns ctx's error and fn never
 // runs; once fn has started, Do waits for the outcome.
 func (g *Group) Do(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	// Without this check the select below may queue a call whose context
+	// has already ended, and the committer may take it before Do notices.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	c := &groupCall{fn: fn, done: make(chan struct{})}
 	select {
 	case g.queue <- c:
@@ -79,6 +84,14 @@ func (g *Group) Do(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	select {
 	case <-c.done:
+		return c.err
+	case <-g.done:
+		// The committer has stopped. A call queued after Close drained the
+		// queue is never taken: refuse it rather than wait forever.
+		if c.state.CompareAndSwap(callQueued, callCancelled) {
+			return ErrGroupClosed
+		}
+		<-c.done
 		return c.err
 	case <-ctx.Done():
 		if c.state.CompareAndSwap(callQueued, callCancelled) {

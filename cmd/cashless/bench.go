@@ -31,7 +31,7 @@ Benchmarks report figures; they are not tests.
 
 Targets:
   ledger    the ledger alone, in-process (--db) or a running server (--url)
-  p2p       wallet-to-wallet payments (not yet available)
+  p2p       P2P sends through the public API, of a running server (--url) or in-process (--embedded)
   payments  merchant payments end to end (not yet available)
 
 Run cashless bench <target> --help for its flags.
@@ -48,7 +48,9 @@ func (c *benchCommand) parse(args []string) error {
 		return flag.ErrHelp
 	case "ledger":
 		c.sub = &benchLedgerCommand{m: c.m}
-	case "p2p", "payments":
+	case "p2p":
+		c.sub = &benchP2PCommand{m: c.m}
+	case "payments":
 		c.sub = notYetAvailable{}
 	default:
 		return fmt.Errorf("bench: unknown target %q (want ledger, p2p or payments)", args[0])

@@ -85,7 +85,8 @@ var subcommands = []struct{ name, summary string }{
 	{"serve", "run the platform"},
 	{"migrate", "create or upgrade the services' databases, then exit"},
 	{"verify", "check the ledger's hash chain and invariants"},
-	{"bench", "benchmark the ledger (cashless bench --help)"},
+	{"keys", "rotate the vault's data keys (cashless keys rotate)"},
+	{"bench", "benchmark the ledger and the API (cashless bench --help)"},
 	{"version", "print the version"},
 }
 
@@ -107,6 +108,8 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 		c = &migrateCommand{m: m}
 	case "verify":
 		c = &verifyCommand{m: m}
+	case "keys":
+		c = &keysCommand{m: m}
 	case "bench":
 		c = &benchCommand{m: m}
 	case "version":

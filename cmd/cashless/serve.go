@@ -20,7 +20,7 @@ type serveCommand struct {
 
 func (c *serveCommand) parse(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.StringVar(&c.cfg.Addr, "addr", server.DefaultAddr, "public listener `address` (health, readiness, metrics)")
+	fs.StringVar(&c.cfg.Addr, "addr", server.DefaultAddr, "public listener `address` (the /v1 API, health, readiness, metrics)")
 	fs.StringVar(&c.cfg.InternalAddr, "internal-addr", server.DefaultInternalAddr, "internal listener `address` (service-to-service APIs)")
 	dbFlags(fs, &c.cfg, server.Services())
 	servicesFlag(fs, &c.cfg)
@@ -28,6 +28,7 @@ func (c *serveCommand) parse(args []string) error {
 	fs.StringVar(&c.cfg.InternalTLSCert, "internal-tls-cert", "", "PEM certificate `file`: serve the internal listener over TLS")
 	fs.StringVar(&c.cfg.InternalTLSKey, "internal-tls-key", "", "PEM private key `file` of --internal-tls-cert")
 	fs.StringVar(&c.cfg.InternalClientCA, "internal-client-ca", "", "PEM CA `file`: require internal clients to present a certificate it signed (mutual TLS)")
+	consumerFlags(fs, &c.cfg.Consumer)
 	logLevelFlag(fs, &c.logLevel)
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to wait for requests and ledger batches in flight on shutdown")
 	return c.m.parseFlags(fs, args, "cashless serve [flags]",

@@ -1,0 +1,98 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/cashless-dev/cashless/idempotency"
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/wallet"
+)
+
+// Options configure the API server.
+type Options struct {
+	Identity    identity.Service
+	Wallet      wallet.Service
+	Idempotency idempotency.Store
+	// Logger receives the access log and the causes of internal errors;
+	// slog.Default() when nil.
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// RateLimit throttles callers; its zero value throttles no one.
+	RateLimit RateLimit
+	// BaseURL is the public address of the API, such as
+	// "https://pay.example.com", for links like png_url. Empty gives
+	// links relative to the host.
+	BaseURL string
+}
+
+// Server is the public API. It is an http.Handler.
+type Server struct {
+	identity identity.Service
+	wallet   wallet.Service
+	idem     idempotency.Store
+	log      *slog.Logger
+	now      func() time.Time
+	baseURL  string
+	userRate *limiter
+	ipRate   *limiter
+	handler  http.Handler
+}
+
+// New returns the API server over the services in opts.
+func New(opts Options) (*Server, error) {
+	if opts.Identity == nil || opts.Wallet == nil || opts.Idempotency == nil {
+		return nil, errors.New("api: Identity, Wallet and Idempotency are required")
+	}
+	s := &Server{
+		identity: opts.Identity,
+		wallet:   opts.Wallet,
+		idem:     opts.Idempotency,
+		log:      opts.Logger,
+		now:      opts.Now,
+		baseURL:  strings.TrimSuffix(opts.BaseURL, "/"),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.userRate = newLimiter(opts.RateLimit.UserRate, opts.RateLimit.UserBurst, s.now)
+	s.ipRate = newLimiter(opts.RateLimit.IPRate, opts.RateLimit.IPBurst, s.now)
+	s.handler = s.requestID(s.accessLog(s.recoverPanic(s.limitBody(s.mux()))))
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// mux routes every route of routes.go, and answers unknown paths with 404
+// and known paths with another method with 405, both as JSON.
+func (s *Server) mux() *http.ServeMux {
+	mux := http.NewServeMux()
+	methods := map[string][]string{}
+	var paths []string
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.path, s.serve(rt))
+		if methods[rt.path] == nil {
+			paths = append(paths, rt.path)
+		}
+		methods[rt.path] = append(methods[rt.path], rt.method)
+	}
+	for _, p := range paths {
+		allow := strings.Join(methods[p], ", ")
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			s.send(w, r, s.failure(r, errorf(EMethodNotAllowed, "Use %s for this path.", allow)))
+		})
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.send(w, r, s.failure(r, errorf(ERouteNotFound, "There is no such route.")))
+	})
+	return mux
+}

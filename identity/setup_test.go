@@ -1,0 +1,145 @@
+package identity_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	cashless "github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/identity/sqlstore"
+	"github.com/cashless-dev/cashless/sqldb"
+	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
+	"github.com/cashless-dev/cashless/vault"
+	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
+)
+
+// testBundle is an identity service on a fresh database, with a clock the
+// test moves by hand.
+type testBundle struct {
+	ctx   context.Context
+	url   string
+	db    *sqldb.DB
+	store *sqlstore.Store
+	vault *vault.Vault
+	// keeper is the vault's key keeper URL.
+	keeper string
+	clock  *clock
+	svc    *identity.Identity
+}
+
+// t0 has a microsecond part so that lost precision shows.
+var t0 = time.Date(2026, 3, 4, 5, 6, 7, 123_456_000, time.UTC)
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func setup(t *testing.T, url string, opts ...func(*identity.Options)) *testBundle {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqldb.Open(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	require.NoError(t, sqlstore.Migrate(ctx, db))
+	require.NoError(t, vaultstore.Migrate(ctx, db, "identity"))
+	keeper, err := vault.LocalKeyFile(filepath.Join(t.TempDir(), "keys"))
+	require.NoError(t, err)
+	v, err := vault.Open(ctx, keeper, vaultstore.New(db, "identity"))
+	require.NoError(t, err)
+	t.Cleanup(func() { v.Close() })
+	store := sqlstore.New(db)
+	t.Cleanup(store.Close)
+
+	b := &testBundle{ctx: ctx, url: url, db: db, store: store, vault: v, clock: &clock{now: t0}}
+	o := identity.Options{
+		Now:      b.clock.Now,
+		TokenKey: testKey,
+		Argon2:   identity.CheapArgon2,
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	b.svc, err = identity.New(store, v, o)
+	require.NoError(t, err)
+	b.keeper = keeper
+	return b
+}
+
+// newInstance returns a second service on the bundle's database with its
+// own connections, store and vault, as another process would have.
+func (b *testBundle) newInstance(t *testing.T) *identity.Identity {
+	t.Helper()
+	db, err := sqldb.Open(b.ctx, b.url)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	v, err := vault.Open(b.ctx, b.keeper, vaultstore.New(db, "identity"))
+	require.NoError(t, err)
+	t.Cleanup(func() { v.Close() })
+	store := sqlstore.New(db)
+	t.Cleanup(store.Close)
+	svc, err := identity.New(store, v, identity.Options{Now: b.clock.Now, TokenKey: testKey, Argon2: identity.CheapArgon2})
+	require.NoError(t, err)
+	return svc
+}
+
+var testKey = []byte("0123456789abcdef0123456789abcdef")
+
+// eachDialect runs fn in parallel on a fresh service of every dialect.
+func eachDialect(t *testing.T, fn func(t *testing.T, b *testBundle), opts ...func(*identity.Options)) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		t.Parallel()
+		fn(t, setup(t, url, opts...))
+	})
+}
+
+const password = "correct horse battery"
+
+var client = identity.Client{IP: "203.0.113.7", UserAgent: "CashlessApp/1.0 (iPhone)"}
+
+// signup registers a user with the phone and returns it with its tokens.
+func (b *testBundle) signup(t *testing.T, phone string, more ...func(*identity.SignupInput)) (*identity.User, *identity.Tokens) {
+	t.Helper()
+	in := identity.SignupInput{Phone: phone, Name: "Chan Tai Man", Password: password, Client: client}
+	for _, f := range more {
+		f(&in)
+	}
+	u, tok, err := b.svc.Signup(b.ctx, in)
+	require.NoError(t, err)
+	return u, tok
+}
+
+func (b *testBundle) login(phone, pw string) (*identity.User, *identity.Tokens, error) {
+	return b.svc.Login(b.ctx, identity.LoginInput{Phone: phone, Password: pw, Client: client})
+}
+
+// requireCode fails unless err carries code, and returns the coded error.
+func requireCode(t *testing.T, code string, err error, msgAndArgs ...any) *cashless.Error {
+	t.Helper()
+	require.Error(t, err, msgAndArgs...)
+	if len(msgAndArgs) == 0 {
+		msgAndArgs = []any{"error: %v", err}
+	}
+	require.Equal(t, code, cashless.ErrorCode(err), msgAndArgs...)
+	var e *cashless.Error
+	require.ErrorAs(t, err, &e)
+	return e
+}

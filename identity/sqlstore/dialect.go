@@ -1,0 +1,95 @@
+package sqlstore
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+	sqlite "modernc.org/sqlite"
+
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// dialect is the seam between SQLite and MySQL: the few places where the
+// same statement cannot serve both.
+type dialect struct {
+	name sqldb.Dialect
+	// forUpdate is appended to SELECTs that lock rows. SQLite needs none: a
+	// write transaction (BEGIN IMMEDIATE) already excludes other writers.
+	forUpdate string
+	// upsertThrottle ends the INSERT of a throttle row so that an existing
+	// row takes the new values.
+	upsertThrottle string
+}
+
+func dialectOf(d sqldb.Dialect) dialect {
+	if d == sqldb.MySQL {
+		return dialect{
+			name:      d,
+			forUpdate: " FOR UPDATE",
+			upsertThrottle: ` ON DUPLICATE KEY UPDATE failures = VALUES(failures), window_start_us = VALUES(window_start_us),` +
+				` level = VALUES(level), locked_until_us = VALUES(locked_until_us)`,
+		}
+	}
+	return dialect{
+		name: d,
+		upsertThrottle: ` ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, window_start_us = excluded.window_start_us,` +
+			` level = excluded.level, locked_until_us = excluded.locked_until_us`,
+	}
+}
+
+// retryable reports errors that mean "lost a race with another writer; run
+// again": deadlocks, lock wait timeouts, duplicate keys from a concurrent
+// insert, and SQLite's busy/locked.
+func (d dialect) retryable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case 1213, 1205, 1062, 9007, 8002: // 9007, 8002: TiDB's write conflicts
+			return true
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+		return se.Code() == 2067 || se.Code() == 1555 // unique / primary key constraint
+	}
+	return false
+}
+
+// duplicateKey returns the unique key (column or index name) that err
+// reports as violated, or "" when err is not a duplicate key.
+//
+//	MySQL:  Error 1062: Duplicate entry '...' for key 'identity_users.phone_index'
+//	SQLite: UNIQUE constraint failed: identity_users.phone_index
+//
+// The offending value may itself be text (a username), so only the part
+// after the last marker is read.
+func duplicateKey(err error) string {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) && me.Number == 1062 {
+		i := strings.LastIndex(me.Message, "for key '")
+		if i < 0 {
+			return "?"
+		}
+		key := strings.TrimSuffix(me.Message[i+len("for key '"):], "'")
+		return key[strings.LastIndexByte(key, '.')+1:]
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555) {
+		msg := se.Error()
+		i := strings.LastIndex(msg, "constraint failed: ")
+		if i < 0 {
+			return "?"
+		}
+		key := msg[i+len("constraint failed: "):]
+		if j := strings.IndexByte(key, ' '); j >= 0 {
+			key = key[:j]
+		}
+		return key[strings.LastIndexByte(key, '.')+1:]
+	}
+	return ""
+}

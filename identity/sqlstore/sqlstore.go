@@ -1,0 +1,126 @@
+// Package sqlstore stores the identity service's data in SQLite or MySQL
+// (MariaDB, TiDB) through database/sql. One implementation serves both
+// engines; the few differences sit in dialect.go and the schema is
+// embedded per dialect under migrations/. Writes go through a group
+// committer; reads use the read pool.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// Store implements identity.Store on a sqldb.DB.
+type Store struct {
+	db    *sqldb.DB
+	d     dialect
+	group *sqldb.Group
+}
+
+var _ identity.Store = (*Store)(nil)
+
+// New returns a store on db; Migrate must have run. Close it to stop its
+// group committer.
+func New(db *sqldb.DB) *Store {
+	return &Store{db: db, d: dialectOf(db.Dialect), group: sqldb.NewGroup(db, 0)}
+}
+
+// Close stops the store's group committer, after the writes already
+// queued; the database stays open.
+func (s *Store) Close() { s.group.Close() }
+
+//go:embed migrations
+var migrations embed.FS
+
+// Migrate creates or upgrades the identity tables. It is safe to run from
+// several processes at once and on every start.
+func Migrate(ctx context.Context, db *sqldb.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	return sqldb.Migrate(ctx, db, sub, "identity")
+}
+
+// write runs fn through the group committer, retrying a few times when
+// it lost a race with another instance (a MySQL deadlock, for one).
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	var err error
+	for range 3 {
+		if err = s.group.Do(ctx, fn); err == nil || !s.d.retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+// us stores a time as Unix microseconds; the zero time is 0.
+func us(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromUS reads a time stored by us, in UTC.
+func fromUS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// nullBytes stores nil as NULL.
+func nullBytes(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// nullString stores "" as NULL, so that unique keys allow many empties.
+func nullString(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+// inList returns "?,?,?" for n values.
+func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+func stringArgs(ids []string) []any {
+	args := make([]any, len(ids))
+	for i, v := range ids {
+		args[i] = v
+	}
+	return args
+}
+
+// affected returns the rows a statement changed.
+func affected(res sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// errNoRow is returned by a group function to roll back its work when a
+// condition fails; the caller turns it into a coded error.
+var errNoRow = errors.New("no matching row")
+
+func wrap(verb string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", verb, err)
+}

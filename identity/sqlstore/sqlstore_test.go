@@ -1,0 +1,175 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	cashless "github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/identity/sqlstore"
+	"github.com/cashless-dev/cashless/sqldb"
+	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
+)
+
+type testBundle struct {
+	ctx   context.Context
+	db    *sqldb.DB
+	store *sqlstore.Store
+}
+
+func setup(t *testing.T, url string) *testBundle {
+	t.Helper()
+	ctx := t.Context()
+	db, err := sqldb.Open(ctx, url)
+	require.NoError(t, err)
+	t.Cleanup(func() { db.Close() })
+	require.NoError(t, sqlstore.Migrate(ctx, db))
+	require.NoError(t, sqlstore.Migrate(ctx, db), "Migrate runs on every start")
+	s := sqlstore.New(db)
+	t.Cleanup(s.Close)
+	return &testBundle{ctx: ctx, db: db, store: s}
+}
+
+func eachDialect(t *testing.T, fn func(t *testing.T, b *testBundle)) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		t.Parallel()
+		fn(t, setup(t, url))
+	})
+}
+
+// t0 has a microsecond part so that lost precision shows.
+var t0 = time.Date(2026, 3, 4, 5, 6, 7, 123_456_000, time.UTC)
+
+func user(n int) *identity.UserRecord {
+	return &identity.UserRecord{
+		ID:           fmt.Sprintf("usr_%026d", n),
+		PhoneIndex:   []byte(fmt.Sprintf("phone-index-%020d", n)),
+		PhoneSealed:  []byte{1, 2, 3, byte(n)},
+		NameSealed:   []byte{4, 5, 6, byte(n)},
+		PasswordHash: "$argon2id$v=19$m=64,t=1,p=1$c2FsdA$aGFzaA",
+		Created:      t0,
+	}
+}
+
+func session(userID string, n int) *identity.SessionRecord {
+	return &identity.SessionRecord{
+		ID: fmt.Sprintf("ses_%026d", n), UserID: userID, Created: t0, LastUsed: t0, Expires: t0.Add(time.Hour),
+		RefreshHash: []byte(fmt.Sprintf("%032d", n)), UserAgent: "ua",
+	}
+}
+
+func (b *testBundle) count(t *testing.T, table string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, b.db.Read.QueryRowContext(b.ctx, `SELECT COUNT(*) FROM `+table).Scan(&n))
+	return n
+}
+
+func TestUserRoundTrip(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		u := user(1)
+		u.EmailIndex, u.EmailSealed, u.Username = []byte("email-index"), []byte{7, 8}, "ada"
+		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
+		got, err := b.store.User(b.ctx, u.ID)
+		require.NoError(t, err)
+		require.Equal(t, u, got)
+		for _, k := range []identity.UserKey{{PhoneIndex: u.PhoneIndex}, {EmailIndex: u.EmailIndex}, {Username: "ada"}} {
+			got, err := b.store.FindUser(b.ctx, k)
+			require.NoError(t, err)
+			require.Equal(t, u.ID, got.ID)
+		}
+		_, err = b.store.FindUser(b.ctx, identity.UserKey{})
+		require.Equal(t, identity.EUserNotFound, cashless.ErrorCode(err))
+
+		plain := user(2)
+		require.NoError(t, b.store.CreateUser(b.ctx, plain, session(plain.ID, 2)))
+		got, err = b.store.User(b.ctx, plain.ID)
+		require.NoError(t, err)
+		require.Nil(t, got.EmailIndex)
+		require.Nil(t, got.EmailSealed)
+		require.Nil(t, got.TOTPSecret)
+		require.Empty(t, got.Username)
+	})
+}
+
+// TestCreateUserAtomic: a refused user leaves no session behind.
+func TestCreateUserAtomic(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		u := user(1)
+		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
+		dup := user(2)
+		dup.PhoneIndex = u.PhoneIndex
+		err := b.store.CreateUser(b.ctx, dup, session(dup.ID, 2))
+		require.Equal(t, identity.EPhoneTaken, cashless.ErrorCode(err))
+		require.Equal(t, 1, b.count(t, "identity_users"))
+		require.Equal(t, 1, b.count(t, "identity_sessions"))
+		require.Equal(t, 1, b.count(t, "identity_refresh_tokens"))
+	})
+}
+
+func TestUsersManyIDs(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		var ids []string
+		for i := range 3 {
+			u := user(i)
+			require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, i)))
+		}
+		for i := range 1200 {
+			ids = append(ids, user(i).ID)
+		}
+		got, err := b.store.Users(b.ctx, ids)
+		require.NoError(t, err)
+		require.Len(t, got, 3)
+		got, err = b.store.Users(b.ctx, nil)
+		require.NoError(t, err)
+		require.Empty(t, got)
+	})
+}
+
+func TestThrottleRoundTrip(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		want := identity.Throttle{Failures: 3, WindowStart: t0, Level: 2, LockedUntil: t0.Add(time.Minute)}
+		for range 2 {
+			require.NoError(t, b.store.UpdateThrottles(b.ctx, []string{"usr:b", "ip:a"}, func(key string, th *identity.Throttle) {
+				th.Failures++
+				th.WindowStart, th.Level, th.LockedUntil = want.WindowStart, want.Level, want.LockedUntil
+			}))
+		}
+		got, err := b.store.Throttles(b.ctx, []string{"ip:a", "usr:b", "usr:c"})
+		require.NoError(t, err)
+		want.Failures = 2
+		require.Equal(t, map[string]identity.Throttle{"ip:a": want, "usr:b": want}, got)
+
+		require.NoError(t, b.store.ResetThrottle(b.ctx, "usr:b"))
+		got, err = b.store.Throttles(b.ctx, []string{"ip:a", "usr:b"})
+		require.NoError(t, err)
+		require.Equal(t, map[string]identity.Throttle{"ip:a": want}, got)
+	})
+}
+
+func TestRecordKYC(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		u := user(1)
+		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
+		tier := func() int {
+			got, err := b.store.User(b.ctx, u.ID)
+			require.NoError(t, err)
+			return got.KYCTier
+		}
+		k := func(id string, tier int, status string) *identity.KYCRecord {
+			return &identity.KYCRecord{ID: id, UserID: u.ID, Tier: tier, Status: status, IDNumberSealed: []byte{1}, Created: t0}
+		}
+		require.NoError(t, b.store.RecordKYC(b.ctx, k("kyc_1", 2, identity.KYCRejected)))
+		require.Equal(t, 0, tier())
+		require.NoError(t, b.store.RecordKYC(b.ctx, k("kyc_2", 2, identity.KYCApproved)))
+		require.Equal(t, 2, tier())
+		require.NoError(t, b.store.RecordKYC(b.ctx, k("kyc_3", 1, identity.KYCApproved)))
+		require.Equal(t, 2, tier(), "never lowered")
+		require.Equal(t, 3, b.count(t, "identity_kyc"))
+	})
+}

@@ -1,0 +1,80 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/cashless-dev/cashless/identity"
+)
+
+// Throttles implements identity.Store.
+func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]identity.Throttle, error) {
+	out, err := readThrottles(ctx, s.db.Read, keys, "")
+	if err != nil {
+		return nil, fmt.Errorf("read throttles: %w", err)
+	}
+	return out, nil
+}
+
+// UpdateThrottles implements identity.Store. The rows are locked in key
+// order (MySQL), so two instances updating the same keys queue instead of
+// deadlocking; a first insert racing another is retried by write.
+func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key string, t *identity.Throttle)) error {
+	keys = slices.Sorted(slices.Values(keys))
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		states, err := readThrottles(ctx, tx, keys, s.d.forUpdate)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			t := states[k]
+			fn(k, &t)
+			_, err := tx.ExecContext(ctx, `INSERT INTO identity_login_throttle (throttle_key, failures, window_start_us, level, locked_until_us)`+
+				` VALUES (?,?,?,?,?)`+s.d.upsertThrottle, k, t.Failures, us(t.WindowStart), t.Level, us(t.LockedUntil))
+			if err != nil {
+				return fmt.Errorf("write throttle: %w", err)
+			}
+		}
+		return nil
+	})
+	return wrap("update throttles", err)
+}
+
+// ResetThrottle implements identity.Store.
+func (s *Store) ResetThrottle(ctx context.Context, key string) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM identity_login_throttle WHERE throttle_key = ?`, key)
+		return err
+	})
+	return wrap("reset throttle", err)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func readThrottles(ctx context.Context, q querier, keys []string, suffix string) (map[string]identity.Throttle, error) {
+	out := make(map[string]identity.Throttle, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT throttle_key, failures, window_start_us, level, locked_until_us FROM identity_login_throttle`+
+		` WHERE throttle_key IN (`+inList(len(keys))+`) ORDER BY throttle_key`+suffix, stringArgs(keys)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var t identity.Throttle
+		var start, until int64
+		if err := rows.Scan(&k, &t.Failures, &start, &t.Level, &until); err != nil {
+			return nil, err
+		}
+		t.WindowStart, t.LockedUntil = fromUS(start), fromUS(until)
+		out[k] = t
+	}
+	return out, rows.Close()
+}

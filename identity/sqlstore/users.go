@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	cashless "github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/identity"
+)
+
+const userColumns = `id, phone_index, email_index, username, phone_sealed, email_sealed, name_sealed,` +
+	` password_hash, kyc_tier, totp_secret, totp_enabled, totp_last_step, created_us`
+
+// maxIDs bounds the ids of one IN list.
+const maxIDs = 500
+
+// CreateUser implements identity.Store.
+func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *identity.SessionRecord) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
+			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, us(u.Created))
+		if err != nil {
+			return takenError(err)
+		}
+		return insertSession(ctx, tx, ses)
+	})
+	return wrap("create user", err)
+}
+
+// takenError turns a duplicate key on identity_users into the identity
+// code of the key; the driver's error, which quotes the value, is dropped.
+func takenError(err error) error {
+	switch duplicateKey(err) {
+	case "":
+		return err
+	case "phone_index":
+		return &cashless.Error{Code: identity.EPhoneTaken, Param: "phone", Message: "Another user has this phone number."}
+	case "email_index":
+		return &cashless.Error{Code: identity.EEmailTaken, Param: "email", Message: "Another user has this email address."}
+	case "username":
+		return &cashless.Error{Code: identity.EUsernameTaken, Param: "username", Message: "Another user has this username."}
+	}
+	return errors.New("insert user: duplicate key")
+}
+
+// User implements identity.Store.
+func (s *Store) User(ctx context.Context, id string) (*identity.UserRecord, error) {
+	return s.oneUser(ctx, `id = ?`, id)
+}
+
+// FindUser implements identity.Store.
+func (s *Store) FindUser(ctx context.Context, k identity.UserKey) (*identity.UserRecord, error) {
+	switch {
+	case k.PhoneIndex != nil:
+		return s.oneUser(ctx, `phone_index = ?`, k.PhoneIndex)
+	case k.EmailIndex != nil:
+		return s.oneUser(ctx, `email_index = ?`, k.EmailIndex)
+	case k.Username != "":
+		return s.oneUser(ctx, `username = ?`, k.Username)
+	}
+	return nil, errUserNotFound()
+}
+
+func errUserNotFound() error {
+	return cashless.Errorf(identity.EUserNotFound, "No such user.")
+}
+
+func (s *Store) oneUser(ctx context.Context, where string, arg any) (*identity.UserRecord, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE `+where, arg)
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read user: %w", err)
+		}
+		return nil, errUserNotFound()
+	}
+	u, err := scanUser(rows)
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	return u, rows.Close()
+}
+
+// Users implements identity.Store.
+func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.UserRecord, error) {
+	out := make(map[string]*identity.UserRecord, len(ids))
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), maxIDs)]
+		ids = ids[len(part):]
+		rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE id IN (`+inList(len(part))+`)`, stringArgs(part)...)
+		if err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+		for rows.Next() {
+			u, err := scanUser(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read users: %w", err)
+			}
+			out[u.ID] = u
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("read users: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
+	var u identity.UserRecord
+	var username sql.NullString
+	var created int64
+	err := rows.Scan(&u.ID, &u.PhoneIndex, &u.EmailIndex, &username, &u.PhoneSealed, &u.EmailSealed, &u.NameSealed,
+		&u.PasswordHash, &u.KYCTier, &u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &created)
+	if err != nil {
+		return nil, err
+	}
+	u.Username = username.String
+	u.Created = fromUS(created)
+	return &u, nil
+}
+
+// SetTOTPSecret implements identity.Store.
+func (s *Store) SetTOTPSecret(ctx context.Context, userID string, sealed []byte) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_users SET totp_secret = ? WHERE id = ? AND totp_enabled = 0`, sealed, userID))
+		if err == nil && n == 0 {
+			return errNoRow
+		}
+		return err
+	})
+	if errors.Is(err, errNoRow) {
+		return cashless.Errorf(identity.ETOTPAlreadyEnabled, "TOTP is already enabled.")
+	}
+	return wrap("store TOTP secret", err)
+}
+
+// UseTOTPStep implements identity.Store. The conditions sit in the UPDATE
+// itself, so of two concurrent uses of one code only one changes the row.
+func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, step int64, enable bool) error {
+	query := `UPDATE identity_users SET totp_last_step = ? WHERE id = ? AND totp_secret = ? AND totp_last_step < ? AND totp_enabled = 1`
+	if enable {
+		query = `UPDATE identity_users SET totp_last_step = ?, totp_enabled = 1 WHERE id = ? AND totp_secret = ? AND totp_last_step < ? AND totp_enabled = 0`
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		n, err := affected(tx.ExecContext(ctx, query, step, userID, sealed, step))
+		if err == nil && n == 0 {
+			return errNoRow
+		}
+		return err
+	})
+	if errors.Is(err, errNoRow) {
+		return &cashless.Error{Code: identity.EInvalidTOTP, Param: "totp_code", Message: "The TOTP code is wrong, expired or already used."}
+	}
+	return wrap("spend TOTP step", err)
+}
+
+// RecordKYC implements identity.Store.
+func (s *Store) RecordKYC(ctx context.Context, k *identity.KYCRecord) error {
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
+			` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, k.Status, k.Reason, k.IDNumberSealed, nullBytes(k.AddressSealed), us(k.Created))
+		if err != nil || k.Status != identity.KYCApproved {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE identity_users SET kyc_tier = ? WHERE id = ? AND kyc_tier < ?`, k.Tier, k.UserID, k.Tier)
+		return err
+	})
+	return wrap("record KYC verification", err)
+}

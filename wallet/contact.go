@@ -1,0 +1,100 @@
+package wallet
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/id"
+)
+
+// Contact sources.
+const (
+	// SourceAdded is a contact the user added by hand.
+	SourceAdded = "added"
+	// SourcePayment is a contact made by a payment between the two users.
+	SourcePayment = "payment"
+)
+
+// AddContact implements Service. Adding someone again returns the existing
+// contact; adding someone who is already a contact through a payment turns
+// that contact into an added one, keeping its id.
+func (w *Wallets) AddContact(ctx context.Context, userID string, who Recipient) (*Contact, error) {
+	u, err := w.resolve(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	if u.ID == userID {
+		return nil, &cashless.Error{Code: ESelfTransfer, Message: "You cannot add yourself as a contact.", Param: "to"}
+	}
+	c, err := w.store.AddContact(ctx, &Contact{
+		ID:      id.New(id.Contact),
+		UserID:  userID,
+		Contact: Party{UserID: u.ID},
+		Source:  SourceAdded,
+		Created: w.now().UTC(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add contact: %w", err)
+	}
+	c.Contact = Party{UserID: u.ID, Name: u.Name, Username: u.Username}
+	return c, nil
+}
+
+// Contacts implements Service.
+func (w *Wallets) Contacts(ctx context.Context, userID string, p cashless.Page) ([]*Contact, bool, error) {
+	if err := checkSocialPage(p, id.Contact); err != nil {
+		return nil, false, err
+	}
+	cs, more, err := w.store.Contacts(ctx, userID, p)
+	if err != nil {
+		return nil, false, fmt.Errorf("list contacts: %w", err)
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.Contact.UserID
+	}
+	ps, err := w.parties(ctx, ids...)
+	if err != nil {
+		return nil, false, fmt.Errorf("list contacts: %w", err)
+	}
+	for _, c := range cs {
+		c.Contact = ps[c.Contact.UserID]
+	}
+	return cs, more, nil
+}
+
+// addPaymentContacts makes users a and b each other's contacts after a
+// payment between them succeeded. Existing contacts stay as they are, so
+// calling it again, or for several payments at once, changes nothing.
+func (w *Wallets) addPaymentContacts(ctx context.Context, a, b string) error {
+	if a == b {
+		return nil
+	}
+	now := w.now().UTC()
+	err := w.store.AddPaymentContacts(ctx,
+		&Contact{ID: id.New(id.Contact), UserID: a, Contact: Party{UserID: b}, Source: SourcePayment, Created: now},
+		&Contact{ID: id.New(id.Contact), UserID: b, Contact: Party{UserID: a}, Source: SourcePayment, Created: now},
+	)
+	if err != nil {
+		return fmt.Errorf("add payment contacts: %w", err)
+	}
+	return nil
+}
+
+// checkSocialPage refuses a page with both cursors, or with a cursor that is
+// not an id of the listed type (prefix).
+func checkSocialPage(p cashless.Page, prefix string) error {
+	if p.StartingAfter != "" && p.EndingBefore != "" {
+		return &cashless.Error{Code: cashless.EInvalid, Message: "Give starting_after or ending_before, not both.", Param: "starting_after"}
+	}
+	if p.Limit < 0 || p.Limit > cashless.MaxPageLimit {
+		return &cashless.Error{Code: cashless.EInvalid, Message: fmt.Sprintf("limit must be between 1 and %d.", cashless.MaxPageLimit), Param: "limit"}
+	}
+	for param, cursor := range map[string]string{"starting_after": p.StartingAfter, "ending_before": p.EndingBefore} {
+		if cursor != "" && (!id.HasPrefix(cursor, prefix) || len(cursor) > 64) {
+			return &cashless.Error{Code: cashless.EInvalid, Message: fmt.Sprintf("%s must be a %s_ id.", param, prefix), Param: param}
+		}
+	}
+	return nil
+}

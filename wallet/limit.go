@@ -1,0 +1,78 @@
+package wallet
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/money"
+)
+
+// reservations returns the caps of a tier in a currency, each with the key
+// of the window it is counted in now. A tier without caps in the currency
+// may not use it: ECurrencyNotSupported.
+func (w *Wallets) reservations(tier int, currency string) ([]Reservation, error) {
+	caps, ok := w.limits.Caps(tier, currency)
+	if !ok {
+		return nil, &cashless.Error{Code: ECurrencyNotSupported, Message: fmt.Sprintf("Your verification level does not allow %s.", currency), Param: "currency"}
+	}
+	windows, err := w.limits.Windows(w.now())
+	if err != nil {
+		return nil, fmt.Errorf("limit windows: %w", err)
+	}
+	res := make([]Reservation, 0, len(caps))
+	for _, c := range caps {
+		for _, win := range windows {
+			if win.Period == c.Period {
+				res = append(res, Reservation{Period: string(c.Period), Window: win.Key, Cap: c.Amount})
+			}
+		}
+	}
+	return res, nil
+}
+
+// Limits implements Service: for each cap of the user's tier, what the
+// current window has used, what remains, and when the window resets.
+// Withdrawals and top-ups do not count: the caps are on payments.
+func (w *Wallets) Limits(ctx context.Context, userID, currency string) ([]LimitUsage, error) {
+	if err := w.checkCurrency(currency); err != nil {
+		return nil, err
+	}
+	u, err := w.dir.User(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	caps, ok := w.limits.Caps(u.KYCTier, currency)
+	if !ok {
+		return []LimitUsage{}, nil
+	}
+	windows, err := w.limits.Windows(w.now())
+	if err != nil {
+		return nil, fmt.Errorf("limit windows: %w", err)
+	}
+	keys := make([]string, len(windows))
+	for i, win := range windows {
+		keys[i] = win.Key
+	}
+	used, err := w.store.LimitUsage(ctx, userID, currency, keys)
+	if err != nil {
+		return nil, fmt.Errorf("read limit usage: %w", err)
+	}
+	out := make([]LimitUsage, 0, len(caps))
+	for _, c := range caps {
+		for _, win := range windows {
+			if win.Period != c.Period {
+				continue
+			}
+			u := used[win.Key]
+			out = append(out, LimitUsage{
+				Period:    string(c.Period),
+				Cap:       money.Amount{Minor: c.Amount, Currency: currency},
+				Used:      money.Amount{Minor: u, Currency: currency},
+				Remaining: money.Amount{Minor: max(c.Amount-u, 0), Currency: currency},
+				Resets:    win.End,
+			})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,236 @@
+package wallet
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/id"
+	"github.com/cashless-dev/cashless/money"
+)
+
+// splitPrefix is the prefix of the id shared by the requests of a split bill.
+const splitPrefix = "split"
+
+// RequestMoney implements Service. Each payer gets a request of their own;
+// a split bill divides SplitTotal with money.Amount.Split, the remainder
+// on the first payer. All requests are stored in one transaction, and the
+// same user and idempotency key give the same requests.
+func (w *Wallets) RequestMoney(ctx context.Context, in RequestInput) ([]*Request, error) {
+	split := in.SplitTotal != money.Amount{}
+	total := in.Amount
+	switch {
+	case split && in.Amount != money.Amount{}:
+		return nil, invalid("amount", "Give an amount for each payer or a split total, not both.")
+	case split:
+		total = in.SplitTotal
+	}
+	if err := w.checkAmount(total, "amount"); err != nil {
+		return nil, err
+	}
+	if err := checkMessage(in.Message); err != nil {
+		return nil, err
+	}
+	if err := checkKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	if len(in.From) == 0 || len(in.From) > MaxPayers {
+		return nil, invalid("from", fmt.Sprintf("Ask 1 to %d people.", MaxPayers))
+	}
+	amounts := make([]money.Amount, len(in.From))
+	for i := range amounts {
+		amounts[i] = total
+	}
+	if split {
+		parts, err := total.Split(len(in.From))
+		if err != nil {
+			return nil, err
+		}
+		if !parts[len(parts)-1].IsPositive() {
+			return nil, &cashless.Error{Code: EInvalidAmount, Message: "The total is too small to split among that many people.", Param: "amount"}
+		}
+		amounts = parts
+	}
+	payers := make([]string, len(in.From))
+	seen := map[string]bool{}
+	for i, r := range in.From {
+		u, err := w.resolve(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if u.ID == in.UserID {
+			return nil, &cashless.Error{Code: ESelfTransfer, Message: "You cannot request money from yourself.", Param: "from"}
+		}
+		if seen[u.ID] {
+			return nil, invalid("from", "Each person may be asked once per request.")
+		}
+		seen[u.ID] = true
+		payers[i] = u.ID
+	}
+	now := w.now()
+	splitID := ""
+	if split {
+		splitID = id.New(splitPrefix)
+	}
+	recs := make([]*RequestRecord, len(payers))
+	for i, p := range payers {
+		recs[i] = &RequestRecord{
+			Request: Request{
+				ID: id.New(id.Request), Requester: Party{UserID: in.UserID}, Payer: Party{UserID: p},
+				Amount: amounts[i], Message: in.Message, Status: RequestPending, SplitID: splitID,
+				Created: now, Expires: now.Add(w.opts.RequestTTL),
+			},
+			IdempotencyKey: in.IdempotencyKey,
+			Seq:            i,
+		}
+	}
+	stored, _, err := w.store.CreateRequests(ctx, recs)
+	if err != nil {
+		return nil, fmt.Errorf("store requests: %w", err)
+	}
+	return w.presentRequests(ctx, stored)
+}
+
+// PayRequest implements Service. Only the payer may pay. It runs the send
+// path with the requester as recipient and an idempotency key derived from
+// the request and its attempt number, so paying twice never moves money
+// twice; the request is marked paid in the same transaction as the
+// transfer's success. A payment that fails (say for insufficient funds)
+// starts a new attempt, so the payer may try again after topping up.
+func (w *Wallets) PayRequest(ctx context.Context, userID, reqID, totpCode, idempotencyKey string) (*Request, *Transfer, error) {
+	if len(idempotencyKey) > MaxIdempotencyKeyLength {
+		return nil, nil, checkKey(idempotencyKey)
+	}
+	rec, r, err := w.ownRecord(ctx, userID, reqID, false, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r.Status != RequestPending {
+		return nil, nil, notPending(r.Status)
+	}
+	it := &Intent{
+		Transfer: Transfer{
+			ID: id.New(id.Transfer), From: Party{UserID: r.Payer.UserID}, To: Party{UserID: r.Requester.UserID},
+			Amount: r.Amount, Message: r.Message, Visibility: Private, Status: StatusProcessing, RequestID: r.ID,
+		},
+		IdempotencyKey: r.ID + "/" + strconv.Itoa(rec.Attempt),
+	}
+	t, err := w.send(ctx, it, totpCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	paid, err := w.ownRequest(ctx, userID, reqID, false, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	return paid, t, nil
+}
+
+// DeclineRequest implements Service: the payer's refusal of a pending
+// request.
+func (w *Wallets) DeclineRequest(ctx context.Context, userID, id string) (*Request, error) {
+	return w.endRequest(ctx, userID, id, RequestDeclined, false, true)
+}
+
+// CancelRequest implements Service: the requester withdraws a pending
+// request.
+func (w *Wallets) CancelRequest(ctx context.Context, userID, id string) (*Request, error) {
+	return w.endRequest(ctx, userID, id, RequestCanceled, true, false)
+}
+
+func (w *Wallets) endRequest(ctx context.Context, userID, id, status string, asRequester, asPayer bool) (*Request, error) {
+	r, err := w.ownRequest(ctx, userID, id, asRequester, asPayer)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != RequestPending {
+		return nil, notPending(r.Status)
+	}
+	changed, err := w.store.SetRequestStatus(ctx, id, status, w.now())
+	if err != nil {
+		return nil, fmt.Errorf("update request: %w", err)
+	}
+	r, err = w.ownRequest(ctx, userID, id, asRequester, asPayer)
+	if err != nil {
+		return nil, err
+	}
+	if !changed {
+		return nil, notPending(r.Status)
+	}
+	return r, nil
+}
+
+// Request implements Service.
+func (w *Wallets) Request(ctx context.Context, userID, id string) (*Request, error) {
+	return w.ownRequest(ctx, userID, id, true, true)
+}
+
+// Requests implements Service.
+func (w *Wallets) Requests(ctx context.Context, userID string, p cashless.Page) ([]*Request, bool, error) {
+	if err := checkPage(p, id.Request); err != nil {
+		return nil, false, err
+	}
+	recs, more, err := w.store.Requests(ctx, userID, p)
+	if err != nil {
+		return nil, false, fmt.Errorf("list requests: %w", err)
+	}
+	out, err := w.presentRequests(ctx, recs)
+	return out, more, err
+}
+
+// ownRequest reads a request the user may act on as requester or payer
+// (ERequestNotFound otherwise), expiring it first when its time has come.
+func (w *Wallets) ownRequest(ctx context.Context, userID, id string, asRequester, asPayer bool) (*Request, error) {
+	_, r, err := w.ownRecord(ctx, userID, id, asRequester, asPayer)
+	return r, err
+}
+
+// ownRecord is ownRequest that also returns the stored record.
+func (w *Wallets) ownRecord(ctx context.Context, userID, id string, asRequester, asPayer bool) (*RequestRecord, *Request, error) {
+	rec, err := w.store.Request(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !(asRequester && rec.Requester.UserID == userID) && !(asPayer && rec.Payer.UserID == userID) {
+		return nil, nil, &cashless.Error{Code: ERequestNotFound, Message: "No such request."}
+	}
+	out, err := w.presentRequests(ctx, []*RequestRecord{rec})
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, out[0], nil
+}
+
+// presentRequests fills in parties and expires, lazily, pending requests
+// past their expiry.
+func (w *Wallets) presentRequests(ctx context.Context, recs []*RequestRecord) ([]*Request, error) {
+	ids := make([]string, 0, 2*len(recs))
+	for _, r := range recs {
+		ids = append(ids, r.Requester.UserID, r.Payer.UserID)
+	}
+	parties, err := w.parties(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	now := w.now()
+	out := make([]*Request, len(recs))
+	for i, rec := range recs {
+		r := rec.Request
+		if r.Status == RequestPending && !now.Before(r.Expires) {
+			if _, err := w.store.SetRequestStatus(ctx, r.ID, RequestExpired, now); err != nil {
+				return nil, fmt.Errorf("expire request: %w", err)
+			}
+			if cur, err := w.store.Request(ctx, r.ID); err == nil {
+				r = cur.Request
+			}
+		}
+		r.Requester, r.Payer = parties[r.Requester.UserID], parties[r.Payer.UserID]
+		out[i] = &r
+	}
+	return out, nil
+}
+
+func notPending(status string) error {
+	return &cashless.Error{Code: ERequestNotPending, Message: fmt.Sprintf("The request is %s.", status)}
+}

@@ -1,0 +1,143 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/wallet"
+)
+
+const fundingColumns = `id, kind, user_id, currency, amount, status, failure_code, bank_outcome, bank_account, account_last4, idem_key, created_us, updated_us, completed_us`
+
+func scanFunding(r rowScanner) (*wallet.FundingRecord, error) {
+	var f wallet.FundingRecord
+	var created, updated, completed int64
+	if err := r.Scan(&f.ID, &f.Kind, &f.UserID, &f.Amount.Currency, &f.Amount.Minor, &f.Status, &f.FailureCode, &f.BankOutcome,
+		&f.BankAccountSealed, &f.BankAccountLast4, &f.IdempotencyKey, &created, &updated, &completed); err != nil {
+		return nil, err
+	}
+	f.Created, f.Updated, f.Completed = fromMicros(created), fromMicros(updated), fromMicros(completed)
+	return &f, nil
+}
+
+func readFunding(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, where string, args ...any) (*wallet.FundingRecord, error) {
+	f, err := scanFunding(q.QueryRowContext(ctx, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &cashless.Error{Code: wallet.EFundingNotFound, Message: "No such top-up or withdrawal."}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read funding: %w", err)
+	}
+	return f, nil
+}
+
+// CreateFunding implements wallet.MoneyStore.
+func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord) (*wallet.FundingRecord, bool, error) {
+	var stored *wallet.FundingRecord
+	var created bool
+	byKey := `user_id = ? AND kind = ? AND idem_key = ?`
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		stored, created = nil, false
+		prev, err := readFunding(ctx, tx, byKey, f.UserID, f.Kind, f.IdempotencyKey)
+		if err == nil {
+			stored = prev
+			return nil
+		}
+		if cashless.ErrorCode(err) != wallet.EFundingNotFound {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+placeholders(14)+`)`,
+			f.ID, f.Kind, f.UserID, f.Amount.Currency, f.Amount.Minor, f.Status, f.FailureCode, f.BankOutcome,
+			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, micros(f.Created), micros(f.Updated), micros(f.Completed)); err != nil {
+			return fmt.Errorf("insert funding: %w", err)
+		}
+		cp := *f
+		stored, created = &cp, true
+		return nil
+	})
+	if err != nil && isDuplicate(err) {
+		prev, rerr := readFunding(ctx, s.db.Read, byKey, f.UserID, f.Kind, f.IdempotencyKey)
+		return prev, false, rerr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return stored, created, nil
+}
+
+// Funding implements wallet.MoneyStore.
+func (s *Store) Funding(ctx context.Context, id string) (*wallet.FundingRecord, error) {
+	return readFunding(ctx, s.db.Read, `id = ?`, id)
+}
+
+// RecordBankOutcome implements wallet.MoneyStore.
+func (s *Store) RecordBankOutcome(ctx context.Context, id, outcome string, at time.Time) (*wallet.FundingRecord, error) {
+	var out *wallet.FundingRecord
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET bank_outcome = ?, updated_us = ? WHERE id = ? AND bank_outcome = ''`,
+			outcome, micros(at), id); err != nil {
+			return fmt.Errorf("record bank outcome: %w", err)
+		}
+		var err error
+		out, err = readFunding(ctx, tx, `id = ?`, id)
+		return err
+	})
+	return out, err
+}
+
+// FinishFunding implements wallet.MoneyStore.
+func (s *Store) FinishFunding(ctx context.Context, id, status, failureCode string, at time.Time) (bool, error) {
+	var n int64
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = execAffected(ctx, tx, `UPDATE wallet_fundings SET status = ?, failure_code = ?, updated_us = ?, completed_us = ? WHERE id = ? AND status = ?`,
+			status, failureCode, micros(at), micros(at), id, wallet.StatusPending)
+		if err != nil {
+			return fmt.Errorf("finish funding: %w", err)
+		}
+		return nil
+	})
+	return n > 0, err
+}
+
+// TouchFunding implements wallet.MoneyStore.
+func (s *Store) TouchFunding(ctx context.Context, id string, at time.Time) error {
+	return s.group.Do(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET updated_us = ? WHERE id = ? AND status = ?`, micros(at), id, wallet.StatusPending); err != nil {
+			return fmt.Errorf("touch funding: %w", err)
+		}
+		return nil
+	})
+}
+
+// Fundings implements wallet.MoneyStore.
+func (s *Store) Fundings(ctx context.Context, userID, kind string, p cashless.Page) ([]*wallet.FundingRecord, bool, error) {
+	return listPage(ctx, s.db.Read, `SELECT `+fundingColumns+` FROM wallet_fundings`, []pageStream{
+		{where: `user_id = ? AND kind = ?`, args: []any{userID, kind}},
+	}, p, scanFunding, func(f *wallet.FundingRecord) string { return f.ID })
+}
+
+// StaleFundings implements wallet.MoneyStore.
+func (s *Store) StaleFundings(ctx context.Context, before time.Time, limit int) ([]*wallet.FundingRecord, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
+		wallet.StatusPending, micros(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("find stale fundings: %w", err)
+	}
+	defer rows.Close()
+	var out []*wallet.FundingRecord
+	for rows.Next() {
+		f, err := scanFunding(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find stale fundings: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

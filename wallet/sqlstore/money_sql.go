@@ -1,0 +1,145 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	sqlite "modernc.org/sqlite"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// The few places where the money tables' SQL differs between dialects.
+
+// insertIgnore starts an INSERT that skips a row whose key exists.
+func (s *Store) insertIgnore() string {
+	if s.db.Dialect == sqldb.MySQL {
+		return "INSERT IGNORE"
+	}
+	return "INSERT OR IGNORE"
+}
+
+// forUpdate ends a SELECT that locks its rows until the transaction ends.
+// SQLite needs none: its write transaction excludes other writers.
+func (s *Store) forUpdate() string {
+	if s.db.Dialect == sqldb.MySQL {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// isDuplicate reports a unique-key violation: another writer stored the
+// same idempotency key first.
+func isDuplicate(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1062
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == 2067 || se.Code() == 1555 // unique, primary key
+	}
+	return false
+}
+
+// micros stores a time as Unix microseconds; the zero time is 0.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros reads a time stored by micros, in UTC.
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// pageStream is one index range a list reads: a WHERE clause on the
+// table's rows and its arguments.
+type pageStream struct {
+	where string
+	args  []any
+}
+
+// listPage reads one page of a list, newest first, from one or more
+// streams (such as the transfers a user sent and those they received),
+// each a walk of an index ending in id. Each stream returns at most one
+// page past the cursor and the pages are merged here, so a page costs a
+// few index probes however long the history is.
+func listPage[T any](ctx context.Context, db *sql.DB, query string, streams []pageStream, p cashless.Page,
+	scan func(rowScanner) (T, error), idOf func(T) string) ([]T, bool, error) {
+	limit := p.Size()
+	cursor, order := "", "DESC"
+	switch {
+	case p.StartingAfter != "":
+		cursor = " AND id < ?"
+	case p.EndingBefore != "":
+		cursor, order = " AND id > ?", "ASC"
+	}
+	var all []T
+	for _, st := range streams {
+		args := slices.Clone(st.args)
+		if cursor != "" {
+			args = append(args, p.StartingAfter+p.EndingBefore)
+		}
+		args = append(args, limit+1)
+		rows, err := db.QueryContext(ctx, query+" WHERE "+st.where+cursor+" ORDER BY id "+order+" LIMIT ?", args...)
+		if err != nil {
+			return nil, false, err
+		}
+		for rows.Next() {
+			v, err := scan(rows)
+			if err != nil {
+				rows.Close()
+				return nil, false, err
+			}
+			all = append(all, v)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, false, err
+		}
+	}
+	slices.SortFunc(all, func(a, b T) int {
+		if order == "ASC" {
+			return strings.Compare(idOf(a), idOf(b))
+		}
+		return strings.Compare(idOf(b), idOf(a))
+	})
+	more := len(all) > limit
+	if more {
+		all = all[:limit]
+	}
+	if order == "ASC" {
+		slices.Reverse(all)
+	}
+	return all, more, nil
+}
+
+// execAffected runs a statement and returns how many rows it changed.
+func execAffected(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
+	res, err := tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

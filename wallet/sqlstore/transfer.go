@@ -1,0 +1,288 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/money"
+	"github.com/cashless-dev/cashless/wallet"
+)
+
+const intentColumns = `id, sender_id, recipient_id, currency, amount, message, visibility, status, failure_code, request_id, idem_key, limit_windows, created_us, updated_us`
+
+func scanIntent(r rowScanner) (*wallet.Intent, error) {
+	var it wallet.Intent
+	var windows string
+	var created, updated int64
+	if err := r.Scan(&it.ID, &it.From.UserID, &it.To.UserID, &it.Amount.Currency, &it.Amount.Minor, &it.Message,
+		&it.Visibility, &it.Status, &it.FailureCode, &it.RequestID, &it.IdempotencyKey, &windows, &created, &updated); err != nil {
+		return nil, err
+	}
+	if windows != "" {
+		it.Windows = strings.Split(windows, ",")
+	}
+	it.Created, it.Updated = fromMicros(created), fromMicros(updated)
+	return &it, nil
+}
+
+func transferNotFound() error {
+	return &cashless.Error{Code: wallet.ETransferNotFound, Message: "No such transfer."}
+}
+
+// readIntent reads one intent by a WHERE clause.
+func readIntent(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, where string, args ...any) (*wallet.Intent, error) {
+	it, err := scanIntent(q.QueryRowContext(ctx, `SELECT `+intentColumns+` FROM wallet_transfers WHERE `+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, transferNotFound()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read transfer: %w", err)
+	}
+	return it, nil
+}
+
+// CreateIntent implements wallet.MoneyStore.
+func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wallet.Reservation) (*wallet.Intent, bool, error) {
+	var stored *wallet.Intent
+	var created bool
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		stored, created = nil, false
+		prev, err := readIntent(ctx, tx, `sender_id = ? AND idem_key = ?`, in.From.UserID, in.IdempotencyKey)
+		if err == nil {
+			stored = prev
+			return nil
+		}
+		if cashless.ErrorCode(err) != wallet.ETransferNotFound {
+			return err
+		}
+		if in.RequestID != "" {
+			if err := s.checkPayable(ctx, tx, in.RequestID, in.From.UserID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+placeholders(14)+`)`,
+			in.ID, in.From.UserID, in.To.UserID, in.Amount.Currency, in.Amount.Minor, in.Message, string(in.Visibility),
+			in.Status, in.FailureCode, in.RequestID, in.IdempotencyKey, strings.Join(in.Windows, ","),
+			micros(in.Created), micros(in.Updated)); err != nil {
+			return fmt.Errorf("insert transfer: %w", err)
+		}
+		for _, c := range caps {
+			if err := s.reserve(ctx, tx, in.From.UserID, in.Amount, c); err != nil {
+				return err
+			}
+		}
+		cp := *in
+		stored, created = &cp, true
+		return nil
+	})
+	if err != nil && isDuplicate(err) {
+		prev, rerr := s.IntentByKey(ctx, in.From.UserID, in.IdempotencyKey)
+		return prev, false, rerr
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return stored, created, nil
+}
+
+// checkPayable refuses to start paying a request that is not pending, or
+// not addressed to the payer.
+func (s *Store) checkPayable(ctx context.Context, tx *sql.Tx, requestID, payer string) error {
+	var status, payerID string
+	err := tx.QueryRowContext(ctx, `SELECT status, payer_id FROM wallet_requests WHERE id = ?`+s.forUpdate(), requestID).Scan(&status, &payerID)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && payerID != payer) {
+		return &cashless.Error{Code: wallet.ERequestNotFound, Message: "No such request."}
+	}
+	if err != nil {
+		return fmt.Errorf("read request: %w", err)
+	}
+	if status != wallet.RequestPending {
+		return &cashless.Error{Code: wallet.ERequestNotPending, Message: fmt.Sprintf("The request is %s.", status)}
+	}
+	return nil
+}
+
+// reserve adds amount to the user's use of a window only if it stays within
+// the cap: ELimitExceeded otherwise. The conditional UPDATE is atomic, so
+// concurrent sends (on any number of instances) can never overshoot.
+func (s *Store) reserve(ctx context.Context, tx *sql.Tx, userID string, amount money.Amount, c wallet.Reservation) error {
+	exceeded := &cashless.Error{Code: wallet.ELimitExceeded, Param: c.Period,
+		Message: fmt.Sprintf("This transfer would pass your %s limit.", map[string]string{"day": "daily", "month": "monthly", "year": "yearly"}[c.Period])}
+	if amount.Minor > c.Cap {
+		return exceeded
+	}
+	if err := s.ensureUsage(ctx, tx, userID, c.Window, amount.Currency); err != nil {
+		return err
+	}
+	n, err := execAffected(ctx, tx, `UPDATE wallet_limit_usage SET used = used + ? WHERE user_id = ? AND window_key = ? AND currency = ? AND used <= ?`,
+		amount.Minor, userID, c.Window, amount.Currency, c.Cap-amount.Minor)
+	if err != nil {
+		return fmt.Errorf("reserve limit: %w", err)
+	}
+	if n == 0 {
+		return exceeded
+	}
+	return nil
+}
+
+func (s *Store) ensureUsage(ctx context.Context, tx *sql.Tx, userID, window, currency string) error {
+	if _, err := tx.ExecContext(ctx, s.insertIgnore()+` INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, 0)`,
+		userID, window, currency); err != nil {
+		return fmt.Errorf("start limit usage: %w", err)
+	}
+	return nil
+}
+
+// adjustUsage adds delta to the intent's windows without a cap check: a
+// release (negative) or the re-reservation of money that moved after all.
+func (s *Store) adjustUsage(ctx context.Context, tx *sql.Tx, it *wallet.Intent, delta int64) error {
+	for _, win := range it.Windows {
+		if err := s.ensureUsage(ctx, tx, it.From.UserID, win, it.Amount.Currency); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_limit_usage SET used = used + ? WHERE user_id = ? AND window_key = ? AND currency = ?`,
+			delta, it.From.UserID, win, it.Amount.Currency); err != nil {
+			return fmt.Errorf("adjust limit usage: %w", err)
+		}
+	}
+	return nil
+}
+
+// IntentByKey implements wallet.MoneyStore.
+func (s *Store) IntentByKey(ctx context.Context, senderID, key string) (*wallet.Intent, error) {
+	return readIntent(ctx, s.db.Read, `sender_id = ? AND idem_key = ?`, senderID, key)
+}
+
+// Intent implements wallet.MoneyStore.
+func (s *Store) Intent(ctx context.Context, id string) (*wallet.Intent, error) {
+	return readIntent(ctx, s.db.Read, `id = ?`, id)
+}
+
+// SucceedIntent implements wallet.MoneyStore.
+func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time) (bool, error) {
+	var changed bool
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		changed = false
+		it, err := readIntent(ctx, tx, `id = ?`+s.forUpdate(), id)
+		if err != nil {
+			return err
+		}
+		if it.Status == wallet.StatusSucceeded {
+			return nil
+		}
+		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
+			wallet.StatusSucceeded, micros(at), id, it.Status)
+		if err != nil {
+			return fmt.Errorf("update transfer: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if it.Status == wallet.StatusFailed {
+			if err := s.adjustUsage(ctx, tx, it, it.Amount.Minor); err != nil {
+				return err
+			}
+		}
+		if it.RequestID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
+				wallet.RequestPaid, id, micros(at), it.RequestID, wallet.RequestPaid); err != nil {
+				return fmt.Errorf("mark request paid: %w", err)
+			}
+		}
+		changed = true
+		return nil
+	})
+	return changed, err
+}
+
+// FailIntent implements wallet.MoneyStore.
+func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (bool, error) {
+	var changed bool
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		changed = false
+		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = ?, updated_us = ? WHERE id = ? AND status = ?`,
+			wallet.StatusFailed, code, micros(at), id, wallet.StatusProcessing)
+		if err != nil {
+			return fmt.Errorf("update transfer: %w", err)
+		}
+		if n == 0 {
+			return nil
+		}
+		it, err := readIntent(ctx, tx, `id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if err := s.adjustUsage(ctx, tx, it, -it.Amount.Minor); err != nil {
+			return err
+		}
+		if it.RequestID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET attempt = attempt + 1, updated_us = ? WHERE id = ? AND status = ?`,
+				micros(at), it.RequestID, wallet.RequestPending); err != nil {
+				return fmt.Errorf("start a new request attempt: %w", err)
+			}
+		}
+		changed = true
+		return nil
+	})
+	return changed, err
+}
+
+// Intents implements wallet.MoneyStore.
+func (s *Store) Intents(ctx context.Context, userID string, p cashless.Page) ([]*wallet.Intent, bool, error) {
+	return listPage(ctx, s.db.Read, `SELECT `+intentColumns+` FROM wallet_transfers`, []pageStream{
+		{where: `sender_id = ?`, args: []any{userID}},
+		{where: `recipient_id = ? AND status = 'succeeded'`, args: []any{userID}},
+	}, p, scanIntent, func(it *wallet.Intent) string { return it.ID })
+}
+
+// StaleIntents implements wallet.MoneyStore.
+func (s *Store) StaleIntents(ctx context.Context, before time.Time, limit int) ([]*wallet.Intent, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+intentColumns+` FROM wallet_transfers WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
+		wallet.StatusProcessing, micros(before), limit)
+	if err != nil {
+		return nil, fmt.Errorf("find stale transfers: %w", err)
+	}
+	defer rows.Close()
+	var out []*wallet.Intent
+	for rows.Next() {
+		it, err := scanIntent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find stale transfers: %w", err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// LimitUsage implements wallet.MoneyStore.
+func (s *Store) LimitUsage(ctx context.Context, userID, currency string, windows []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(windows) == 0 {
+		return out, nil
+	}
+	args := []any{userID, currency}
+	for _, w := range windows {
+		args = append(args, w)
+	}
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT window_key, used FROM wallet_limit_usage WHERE user_id = ? AND currency = ? AND window_key IN (`+placeholders(len(windows))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read limit usage: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var used int64
+		if err := rows.Scan(&k, &used); err != nil {
+			return nil, fmt.Errorf("read limit usage: %w", err)
+		}
+		out[k] = used
+	}
+	return out, rows.Err()
+}
