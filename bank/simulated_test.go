@@ -59,7 +59,9 @@ func (b *testBundle) snapshot() []bank.Outcome {
 
 func hkd(minor int64) money.Amount { return money.Amount{Minor: minor, Currency: "HKD"} }
 
-func topup(ref string) bank.Order { return bank.Order{Ref: ref, Direction: bank.In, Amount: hkd(10_000)} }
+func topup(ref string) bank.Order {
+	return bank.Order{Ref: ref, Direction: bank.In, Amount: hkd(10_000)}
+}
 
 func TestSubmitSettlesOnce(t *testing.T) {
 	t.Parallel()

@@ -139,7 +139,7 @@ func (r *runner) sendLoop(ctx context.Context, users []*p2pUser, rng *rand.Rand,
 // setupUsers signs up the users (16 at a time), tops each up with HK$2,000
 // and waits until the bank has confirmed every top-up.
 func setupUsers(ctx context.Context, baseURL string, hc *http.Client, cfg Config) ([]*p2pUser, error) {
-	const topup = 200000 // HK$2,000: far above what a run sends, within tier 0's caps
+	const topup = 200000                      // HK$2,000: far above what a run sends, within tier 0's caps
 	prefix := "b" + ulid.Make().String()[20:] // unique per run, lower-cased below
 	users := make([]*p2pUser, cfg.Accounts)
 	var next atomic.Int64

@@ -5,21 +5,28 @@ package client
 
 // User is the signed-in user (GET /v1/me) or a new one (signup).
 type User struct {
-	Object      string                `json:"object"`
-	ID          string                `json:"id"`
-	Created     string                `json:"created"`
-	Phone       string                `json:"phone"`
-	Email       string                `json:"email,omitempty"`
-	Name        string                `json:"name"`
-	Username    string                `json:"username,omitempty"`
-	KYCTier     int                   `json:"kyc_tier"`
-	TOTPEnabled bool                  `json:"totp_enabled"`
-	Limits      map[string]LimitUsage `json:"limits,omitempty"`
+	Object      string  `json:"object"`
+	ID          string  `json:"id"`
+	Created     string  `json:"created"`
+	Phone       string  `json:"phone"`
+	Email       string  `json:"email,omitempty"`
+	Name        string  `json:"name"`
+	Username    string  `json:"username,omitempty"`
+	KYCTier     int     `json:"kyc_tier"`
+	TOTPEnabled bool    `json:"totp_enabled"`
+	Limits      *Limits `json:"limits,omitempty"`
 }
 
-// LimitUsage is one period's cap and use ("day", "month", "year").
+// Limits are the caps of the user's KYC tier in one currency, and their use.
+type Limits struct {
+	Currency string      `json:"currency"`
+	Day      *LimitUsage `json:"day,omitempty"`
+	Month    *LimitUsage `json:"month,omitempty"`
+	Year     *LimitUsage `json:"year,omitempty"`
+}
+
+// LimitUsage is one period's cap and use.
 type LimitUsage struct {
-	Currency  string `json:"currency"`
 	Cap       int64  `json:"cap"`
 	Used      int64  `json:"used"`
 	Remaining int64  `json:"remaining"`
@@ -28,6 +35,8 @@ type LimitUsage struct {
 
 // Auth is the answer of signup and login.
 type Auth struct {
+	Object       string `json:"object"` // "auth"
+	ID           string `json:"id"`     // the session
 	User         User   `json:"user"`
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
@@ -35,6 +44,7 @@ type Auth struct {
 
 // TokenPair is the answer of refresh.
 type TokenPair struct {
+	ID           string `json:"id"` // the session
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 }
@@ -72,6 +82,7 @@ type KYCVerification struct {
 // Wallet is the balance in one currency.
 type Wallet struct {
 	Object    string `json:"object"`
+	ID        string `json:"id"` // the ledger account
 	Currency  string `json:"currency"`
 	Balance   int64  `json:"balance"`
 	Available int64  `json:"available"`
@@ -88,6 +99,7 @@ type Funding struct {
 	Status           string `json:"status"`
 	FailureCode      string `json:"failure_code,omitempty"`
 	BankAccountLast4 string `json:"bank_account_last4,omitempty"`
+	Completed        string `json:"completed,omitempty"`
 }
 
 // Party is a user as the other side of a transfer sees them.
@@ -102,6 +114,7 @@ type Transfer struct {
 	Object      string `json:"object"`
 	ID          string `json:"id"`
 	Created     string `json:"created"`
+	Direction   string `json:"direction"` // sent or received
 	Amount      int64  `json:"amount"`
 	Currency    string `json:"currency"`
 	From        Party  `json:"from"`
@@ -118,6 +131,7 @@ type Request struct {
 	Object    string `json:"object"`
 	ID        string `json:"id"`
 	Created   string `json:"created"`
+	Direction string `json:"direction"` // incoming or outgoing
 	Amount    int64  `json:"amount"`
 	Currency  string `json:"currency"`
 	Requester Party  `json:"requester"`
@@ -126,7 +140,7 @@ type Request struct {
 	Status    string `json:"status"`
 	Split     string `json:"split,omitempty"`
 	Transfer  string `json:"transfer,omitempty"`
-	ExpiresAt string `json:"expires_at"`
+	Expires   string `json:"expires"`
 }
 
 // Contact is someone in the user's network.
@@ -134,7 +148,7 @@ type Contact struct {
 	Object  string `json:"object"`
 	ID      string `json:"id"`
 	Created string `json:"created"`
-	User    Party  `json:"user"`
+	Contact Party  `json:"contact"`
 	Source  string `json:"source"`
 }
 

@@ -17,8 +17,8 @@ import (
 // file is the YAML form of a Config. Amounts are decimal strings in major
 // units, and nil pointers and maps are YAML nulls, which remove a default.
 type file struct {
-	TimeZone        *string                                `yaml:"time_zone"`
-	StepUpThreshold map[string]*string                     `yaml:"step_up_threshold"`
+	TimeZone        *string                               `yaml:"time_zone"`
+	StepUpThreshold map[string]*string                    `yaml:"step_up_threshold"`
 	Tiers           map[int]map[string]map[Period]*string `yaml:"tiers"`
 }
 

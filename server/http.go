@@ -91,6 +91,7 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
+		r.Header.Set("X-Request-Id", id) // the public API logs under the same id
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		elapsed := time.Since(start)
@@ -109,6 +110,9 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		level := slog.LevelInfo
 		switch route {
 		case "/healthz", "/readyz", "/metrics":
+			level = slog.LevelDebug
+		case "/v1/":
+			// The public API writes its own line, with the route pattern.
 			level = slog.LevelDebug
 		}
 		s.log.LogAttrs(r.Context(), level, "http request",
