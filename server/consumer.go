@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/cashless-dev/cashless/bank"
@@ -117,16 +118,21 @@ func startWallet(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		return started{}, err
 	}
 	// The bank's confirmations go to the wallet, which exists only after
-	// the bank: the first confirmation cannot come before New returns, as
-	// no order is submitted before.
-	var w *wallet.Wallets
+	// the bank. New's first reconciler pass may resubmit orders, so a
+	// confirmation can come before New returns: it is dropped then, and
+	// the next pass asks the bank for it again.
+	var ready atomic.Pointer[wallet.Wallets]
 	sim := bank.NewSimulated(bank.SimOptions{
 		Latency:     d.cfg.Consumer.BankLatency,
 		Jitter:      d.cfg.Consumer.BankLatency / 4,
 		FailureRate: d.cfg.Consumer.BankFailureRate,
-	}, func(o bank.Outcome) { w.BankOutcome(o) })
+	}, func(o bank.Outcome) {
+		if w := ready.Load(); w != nil {
+			w.BankOutcome(o)
+		}
+	})
 	store := walletstore.New(db)
-	w, err = wallet.New(store, d.peers.identity, d.peers.ledger, sim, v, wallet.Options{
+	w, err := wallet.New(store, d.peers.identity, d.peers.ledger, sim, v, wallet.Options{
 		Limits:    lim,
 		AutoTopup: d.cfg.Consumer.AutoTopup,
 		Logger:    d.logger,
@@ -137,6 +143,7 @@ func startWallet(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		v.Close()
 		return started{}, err
 	}
+	ready.Store(w)
 	d.peers.wallet = w
 	return started{stop: func(ctx context.Context) error {
 		sim.Close()

@@ -18,7 +18,7 @@ func TestTopup(t *testing.T) {
 	sqldbtest.Each(t, func(t *testing.T, url string) {
 		t.Parallel()
 		t.Run("pending, then posted", func(t *testing.T) {
-			b := setup(t, url+"", setupOptions{bank: bank.SimOptions{Latency: 300 * time.Millisecond}})
+			b := setup(t, url, setupOptions{bank: bank.SimOptions{Latency: 300 * time.Millisecond}})
 			ada := b.user(t, "ada", 1)
 			f, err := b.wallets.Topup(b.ctx, wallet.TopupInput{UserID: ada.ID, Amount: hkd(500_00), IdempotencyKey: "t"})
 			require.NoError(t, err)
@@ -60,7 +60,7 @@ func TestTopup(t *testing.T) {
 			b.verify(t)
 		})
 		t.Run("failed, voided", func(t *testing.T) {
-			b := setup(t, url+"", setupOptions{bank: bank.SimOptions{FailureRate: 1}})
+			b := setup(t, url, setupOptions{bank: bank.SimOptions{FailureRate: 1}})
 			ada := b.user(t, "ada", 1)
 			f, err := b.wallets.Topup(b.ctx, wallet.TopupInput{UserID: ada.ID, Amount: hkd(500_00), IdempotencyKey: "t"})
 			require.NoError(t, err)
@@ -73,7 +73,7 @@ func TestTopup(t *testing.T) {
 			b.verify(t)
 		})
 		t.Run("declined at once", func(t *testing.T) {
-			b := setup(t, url+"", setupOptions{bank: bank.SimOptions{DeclineRate: 1}})
+			b := setup(t, url, setupOptions{bank: bank.SimOptions{DeclineRate: 1}})
 			ada := b.user(t, "ada", 1)
 			in := wallet.TopupInput{UserID: ada.ID, Amount: hkd(500_00), IdempotencyKey: "t"}
 			_, err := b.wallets.Topup(b.ctx, in)

@@ -97,7 +97,9 @@ func (w *Wallets) RequestMoney(ctx context.Context, in RequestInput) ([]*Request
 // the request and its attempt number, so paying twice never moves money
 // twice; the request is marked paid in the same transaction as the
 // transfer's success. A payment that fails (say for insufficient funds)
-// starts a new attempt, so the payer may try again after topping up.
+// starts a new attempt, so the payer may try again after topping up. The
+// caller's idempotency key is not needed for that (the API layer replays
+// its responses); it is only checked for length.
 func (w *Wallets) PayRequest(ctx context.Context, userID, reqID, totpCode, idempotencyKey string) (*Request, *Transfer, error) {
 	if len(idempotencyKey) > MaxIdempotencyKeyLength {
 		return nil, nil, checkKey(idempotencyKey)

@@ -151,8 +151,8 @@ type setupOptions struct {
 	// withdrawals, when set, sends withdrawals to a second simulated bank
 	// with these options (say, one that fails them all).
 	withdrawals *bank.SimOptions
-	autoTopup bool
-	limits    func(*wallet.Options)
+	autoTopup   bool
+	limits      func(*wallet.Options)
 }
 
 func setup(t *testing.T, url string, so setupOptions) *testBundle {

@@ -127,5 +127,6 @@ type RequestRecord struct {
 	Attempt        int
 	IdempotencyKey string
 	// Seq is the payer's position in the RequestMoney call.
-	Seq int
+	Seq     int
+	Updated time.Time
 }

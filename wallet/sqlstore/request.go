@@ -20,8 +20,7 @@ func scanRequest(r rowScanner) (*wallet.RequestRecord, error) {
 		&q.SplitID, &q.TransferID, &q.Attempt, &q.IdempotencyKey, &q.Seq, &created, &expires, &updated); err != nil {
 		return nil, err
 	}
-	q.Created, q.Expires = fromMicros(created), fromMicros(expires)
-	_ = updated
+	q.Created, q.Expires, q.Updated = fromMicros(created), fromMicros(expires), fromMicros(updated)
 	return &q, nil
 }
 
