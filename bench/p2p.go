@@ -26,6 +26,9 @@ type P2PTarget struct {
 	// Verify checks the ledger's invariants after the run; nil when the
 	// server is remote (run `cashless verify` on it instead).
 	Verify func(ctx context.Context) error
+	// Started, when set, is called once the users are set up, just before
+	// the timed run (to start a profile of the run alone).
+	Started func()
 }
 
 // p2pUser is one benchmark user with a signed-in client.
@@ -62,6 +65,9 @@ func RunP2P(ctx context.Context, t P2PTarget, cfg Config) (*Result, error) {
 		r.tallies[i] = &tally{errors: map[string]int64{}}
 	}
 	run := "b" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if t.Started != nil {
+		t.Started()
+	}
 	r.start = time.Now()
 	r.end = r.start.Add(cfg.Duration)
 	stop := make(chan struct{})

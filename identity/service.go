@@ -121,7 +121,7 @@ func (s *Identity) Login(ctx context.Context, in LoginInput) (*User, *Tokens, er
 	}
 	if rec.TOTPEnabled {
 		if in.TOTPCode == "" {
-			return nil, nil, cashless.Errorf(ETOTPRequired, "A TOTP code is required.")
+			return nil, nil, &cashless.Error{Code: ETOTPRequired, Param: "totp_code", Message: "A TOTP code is required."}
 		}
 		if err := s.spendTOTP(ctx, rec, in.TOTPCode, now, false); err != nil {
 			if cashless.ErrorCode(err) == EInvalidTOTP {

@@ -156,11 +156,12 @@ func TestUnknownUserCostsAHash(t *testing.T) {
 	t.Parallel()
 	b := setup(t, "sqlite:"+t.TempDir()+"/t.db", func(o *identity.Options) {
 		o.Argon2 = identity.Argon2Params{Time: 2, Memory: 8 * 1024, Threads: 1}
+		o.Throttle.AccountFailures = 100
 	})
 	b.signup(t, "+85291234567")
 	fastest := func(phone string) time.Duration {
 		best := time.Hour
-		for range 3 {
+		for range 5 {
 			start := time.Now()
 			requireCode(t, identity.EInvalidCredentials, b.loginFrom(phone, "wrong password!", ""))
 			best = min(best, time.Since(start))
@@ -168,5 +169,7 @@ func TestUnknownUserCostsAHash(t *testing.T) {
 		return best
 	}
 	known, unknown := fastest("+85291234567"), fastest("+85299999999")
-	require.Greater(t, unknown, known/2, "unknown %v, known %v", unknown, known)
+	// Without the dummy hash an unknown user answers in well under a tenth
+	// of the time; the margin absorbs a busy machine.
+	require.Greater(t, unknown, known/4, "unknown %v, known %v", unknown, known)
 }

@@ -142,7 +142,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// Durable: WAL with synchronous=FULL fsyncs the log on every commit.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(0)&_pragma=temp_store(2)"
 	// The writer gets a 32 MiB page cache: batches touch many index pages.
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-32768)&_txlock=immediate")
+	write, err := sql.Open(cachingDriverName, "file:"+path+"?"+pragmas+"&_pragma=cache_size(-32768)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -154,7 +154,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	read, err := sql.Open(cachingDriverName, "file:"+path+"?"+pragmas)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)

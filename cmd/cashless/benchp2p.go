@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/cashless-dev/cashless/bench"
@@ -23,6 +24,7 @@ type benchP2PCommand struct {
 	url, db  string
 	embedded bool
 	json     bool
+	profile  string
 	cfg      bench.Config
 }
 
@@ -37,6 +39,7 @@ func (c *benchP2PCommand) parse(args []string) error {
 	fs.IntVar(&c.cfg.Accounts, "accounts", 1000, "users signed up and topped up before the run")
 	fs.BoolVar(&c.json, "json", false, "print the result as one JSON object on the last line as well")
 	fs.BoolVar(&c.cfg.Quiet, "quiet", false, "no progress lines")
+	fs.StringVar(&c.profile, "cpuprofile", "", "with --embedded: write a CPU profile of the timed run and the server to `file` (go tool pprof)")
 	if err := c.m.parseFlags(fs, args,
 		"cashless bench p2p (--url URL | --embedded [--db URL]) [flags]",
 		"Signs up users, tops them up, then sends P2P transfers between random pairs\n"+
@@ -61,6 +64,15 @@ func (c *benchP2PCommand) run(ctx context.Context) error {
 		defer cleanup()
 		defer srv.Close(context.Background())
 		target = t
+	}
+	if c.profile != "" {
+		f, err := os.Create(c.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		target.Started = func() { pprof.StartCPUProfile(f) }
+		defer pprof.StopCPUProfile()
 	}
 	res, err := bench.RunP2P(ctx, target, c.cfg)
 	if err != nil {
