@@ -68,18 +68,27 @@ func (w *Wallets) Contacts(ctx context.Context, userID string, p cashless.Page) 
 // payment between them succeeded. Existing contacts stay as they are, so
 // calling it again, or for several payments at once, changes nothing.
 func (w *Wallets) addPaymentContacts(ctx context.Context, a, b string) error {
+	cs := w.paymentContacts(a, b)
+	if len(cs) == 0 {
+		return nil
+	}
+	if err := w.store.AddPaymentContacts(ctx, cs...); err != nil {
+		return fmt.Errorf("add payment contacts: %w", err)
+	}
+	return nil
+}
+
+// paymentContacts are the contacts a payment between a and b gives: each
+// becomes the other's. None when a is b.
+func (w *Wallets) paymentContacts(a, b string) []*Contact {
 	if a == b {
 		return nil
 	}
 	now := w.now().UTC()
-	err := w.store.AddPaymentContacts(ctx,
-		&Contact{ID: id.New(id.Contact), UserID: a, Contact: Party{UserID: b}, Source: SourcePayment, Created: now},
-		&Contact{ID: id.New(id.Contact), UserID: b, Contact: Party{UserID: a}, Source: SourcePayment, Created: now},
-	)
-	if err != nil {
-		return fmt.Errorf("add payment contacts: %w", err)
+	return []*Contact{
+		{ID: id.New(id.Contact), UserID: a, Contact: Party{UserID: b}, Source: SourcePayment, Created: now},
+		{ID: id.New(id.Contact), UserID: b, Contact: Party{UserID: a}, Source: SourcePayment, Created: now},
 	}
-	return nil
 }
 
 // checkSocialPage refuses a page with both cursors, or with a cursor that is

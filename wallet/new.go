@@ -53,9 +53,13 @@ func New(store Store, dir Directory, l ledger.Service, b bank.Connector, v *vaul
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	// Times are stored to the microsecond, so the clock reads no finer: an
+	// object answered as it is made carries the time every later read and
+	// replay shows.
+	now := func() time.Time { return opts.Now().Truncate(time.Microsecond) }
 	w := &Wallets{
 		store: store, dir: dir, ledger: l, bank: b, vault: v,
-		limits: opts.Limits, opts: opts, now: opts.Now, log: opts.Logger,
+		limits: opts.Limits, opts: opts, now: now, log: opts.Logger,
 		halt: make(chan struct{}), done: make(chan struct{}),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -169,18 +169,11 @@ func (w *Wallets) commitP2P(ctx context.Context, it *Intent) (string, error) {
 	}
 }
 
-// succeed records an intent's success and, the first time, makes the two
-// users each other's contacts. Contacts are not money: their failure is
-// only logged.
+// succeed records an intent's success and, in the same transaction, makes
+// the two users each other's contacts (if they were not yet).
 func (w *Wallets) succeed(ctx context.Context, it *Intent) error {
-	changed, err := w.store.SucceedIntent(ctx, it.ID, w.now())
-	if err != nil {
+	if _, err := w.store.SucceedIntent(ctx, it.ID, w.now(), w.paymentContacts(it.From.UserID, it.To.UserID)...); err != nil {
 		return fmt.Errorf("record transfer: %w", err)
-	}
-	if changed {
-		if err := w.addPaymentContacts(ctx, it.From.UserID, it.To.UserID); err != nil {
-			w.log.Warn("could not add payment contacts", "transfer", it.ID, "err", err)
-		}
 	}
 	return nil
 }

@@ -41,6 +41,16 @@ func TestSend(t *testing.T) {
 			require.EqualValues(t, 12_34, b.balance(t, bob.ID).Balance)
 		})
 
+		t.Run("the two become each other's contacts", func(t *testing.T) {
+			for _, pair := range [][2]string{{ada.ID, bob.ID}, {bob.ID, ada.ID}} {
+				cs, _, err := b.wallets.Contacts(b.ctx, pair[0], cashless.Page{})
+				require.NoError(t, err)
+				require.Len(t, cs, 1)
+				require.Equal(t, pair[1], cs[0].Contact.UserID)
+				require.Equal(t, wallet.SourcePayment, cs[0].Source)
+			}
+		})
+
 		t.Run("both sides see it; others do not", func(t *testing.T) {
 			got, err := b.wallets.Transfer(b.ctx, bob.ID, tr.ID)
 			require.NoError(t, err)

@@ -32,8 +32,10 @@ type MoneyStore interface {
 	// intent that was marked failed meanwhile (a concurrent driver saw a
 	// refusal before the transfer went through) becomes succeeded and its
 	// reservation is taken again, without a cap check: the ledger is the
-	// truth about money. It reports whether anything changed.
-	SucceedIntent(ctx context.Context, id string, at time.Time) (bool, error)
+	// truth about money. The contacts given (the two users as each other's
+	// payment contacts) are added in the same transaction, keeping any that
+	// exist. It reports whether anything changed.
+	SucceedIntent(ctx context.Context, id string, at time.Time, contacts ...*Contact) (bool, error)
 	// FailIntent marks a processing intent failed with a code and releases
 	// its reservation in the same transaction; a request it was paying gets
 	// a new attempt number. It reports whether anything changed.

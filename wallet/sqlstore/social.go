@@ -67,8 +67,24 @@ func (s *Store) AddContact(ctx context.Context, c *wallet.Contact) (*wallet.Cont
 // AddPaymentContacts implements wallet.SocialStore. Rows go in key order,
 // so two transactions adding the same pair lock it in the same order.
 func (s *Store) AddPaymentContacts(ctx context.Context, cs ...*wallet.Contact) error {
-	if len(cs) == 0 {
+	query, args := s.paymentContactsInsert(cs)
+	if query == "" {
 		return nil
+	}
+	return s.group.Do(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+			return fmt.Errorf("insert contacts: %w", err)
+		}
+		return nil
+	})
+}
+
+// paymentContactsInsert builds the statement that adds payment contacts,
+// keeping those that exist; "" when there are none. Rows are sorted so
+// that two writers take their locks in the same order.
+func (s *Store) paymentContactsInsert(cs []*wallet.Contact) (string, []any) {
+	if len(cs) == 0 {
+		return "", nil
 	}
 	cs = slices.Clone(cs)
 	slices.SortFunc(cs, func(a, b *wallet.Contact) int {
@@ -78,13 +94,7 @@ func (s *Store) AddPaymentContacts(ctx context.Context, cs ...*wallet.Contact) e
 	for _, c := range cs {
 		args = append(args, contactArgs(c)...)
 	}
-	query := s.contactInsert(len(cs), false)
-	return s.group.Do(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, query, args...); err != nil {
-			return fmt.Errorf("insert contacts: %w", err)
-		}
-		return nil
-	})
+	return s.contactInsert(len(cs), false), args
 }
 
 const contactColumns = `id, user_id, contact_id, source, created_us`

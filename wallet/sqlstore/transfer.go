@@ -166,8 +166,9 @@ func (s *Store) Intent(ctx context.Context, id string) (*wallet.Intent, error) {
 }
 
 // SucceedIntent implements wallet.MoneyStore.
-func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time) (bool, error) {
+func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time, contacts ...*wallet.Contact) (bool, error) {
 	var changed bool
+	contactsQuery, contactsArgs := s.paymentContactsInsert(contacts)
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		changed = false
 		it, err := readIntent(ctx, tx, `id = ?`+s.forUpdate(), id)
@@ -194,6 +195,11 @@ func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time) (boo
 			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
 				wallet.RequestPaid, id, micros(at), it.RequestID, wallet.RequestPaid); err != nil {
 				return fmt.Errorf("mark request paid: %w", err)
+			}
+		}
+		if contactsQuery != "" {
+			if _, err := tx.ExecContext(ctx, contactsQuery, contactsArgs...); err != nil {
+				return fmt.Errorf("insert contacts: %w", err)
 			}
 		}
 		changed = true
