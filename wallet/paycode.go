@@ -29,6 +29,11 @@ func (w *Wallets) PayCode(ctx context.Context, userID string) (*PayCode, error) 
 	if name == "" {
 		name = "Cashless user"
 	}
+	// EMV allows at most 25 characters in the merchant name (ID 59);
+	// usernames are ASCII, so cutting bytes cuts characters.
+	if len(name) > 25 {
+		name = name[:25]
+	}
 	fields := []emvqr.Field{
 		{ID: "00", Value: "01"},
 		{ID: "01", Value: "11"},
