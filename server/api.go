@@ -9,17 +9,29 @@ import (
 	"github.com/cashless-dev/cashless/idempotency"
 	idemstore "github.com/cashless-dev/cashless/idempotency/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
+	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
 )
 
-func migrateAPI(ctx context.Context, db *sqldb.DB) error { return idemstore.Migrate(ctx, db) }
+func migrateAPI(ctx context.Context, db *sqldb.DB) error {
+	if err := idemstore.Migrate(ctx, db); err != nil {
+		return err
+	}
+	return vaultstore.Migrate(ctx, db, "api")
+}
 
 // startAPI serves the public /v1 API over the identity and wallet services.
-// Its own database holds the idempotency records.
-func startAPI(_ context.Context, db *sqldb.DB, d deps) (started, error) {
+// Its own database holds the idempotency records, whose stored responses
+// are sealed with its own vault keys.
+func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 	if d.peers.identity == nil || d.peers.wallet == nil {
 		return started{}, errors.New("the public API needs the identity and wallet services in the same process")
 	}
-	store := idemstore.New(db, idemstore.Options{})
+	v, err := openVault(ctx, d.cfg, db, "api")
+	if err != nil {
+		return started{}, err
+	}
+	records := idemstore.New(db, idemstore.Options{})
+	store := sealedIdempotency{Store: records, vault: v}
 	limits := api.DefaultRateLimit()
 	if r := d.cfg.Consumer.UserRate; r != 0 {
 		limits.UserRate, limits.UserBurst = max(r, 0), max(int(2*r), 1)
@@ -35,19 +47,20 @@ func startAPI(_ context.Context, db *sqldb.DB, d deps) (started, error) {
 		RateLimit:   limits,
 	})
 	if err != nil {
-		store.Close()
+		records.Close()
+		v.Close()
 		return started{}, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	sweepCtx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		idempotency.Sweep(ctx, store, time.Hour, d.logger)
+		idempotency.Sweep(sweepCtx, store, time.Hour, d.logger)
 	}()
 	return started{public: srv, stop: func(context.Context) error {
 		cancel()
 		<-done
-		store.Close()
-		return nil
+		records.Close()
+		return v.Close()
 	}}, nil
 }

@@ -177,7 +177,7 @@ func openVault(ctx context.Context, cfg Config, db *sqldb.DB, service string) (*
 func RotateKeys(ctx context.Context, cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
 	var done []string
-	for _, name := range []string{"identity", "wallet"} {
+	for _, name := range []string{"identity", "wallet", "api"} {
 		svc, _ := lookup(name)
 		db, err := openService(ctx, svc, cfg)
 		if err != nil {

@@ -48,17 +48,22 @@ func TestDatabaseURL(t *testing.T) {
 			require.Equal(t, tt.want, got)
 		})
 	}
-	_, err := Config{}.DatabaseURL("wallet")
-	require.ErrorContains(t, err, `unknown service "wallet"`)
+	got, err := Config{DB: "mysql:root@tcp(127.0.0.1:3306)/pay"}.DatabaseURL("wallet")
+	require.NoError(t, err)
+	require.Equal(t, "mysql:root@tcp(127.0.0.1:3306)/pay_wallet", got)
+	_, err = Config{}.DatabaseURL("graph")
+	require.ErrorContains(t, err, `unknown service "graph"`)
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, err := New(ctx, Config{DataDir: t.TempDir(), Services: []string{"ledger", "graph"}})
-	require.ErrorContains(t, err, `unknown service "graph" (known: ledger)`)
-	_, err = New(ctx, Config{DataDir: t.TempDir(), ServiceDB: map[string]string{"wallet": "sqlite:/w.db"}})
-	require.ErrorContains(t, err, `unknown service "wallet"`)
+	require.ErrorContains(t, err, `unknown service "graph" (known: ledger, identity, wallet, api)`)
+	_, err = New(ctx, Config{DataDir: t.TempDir(), ServiceDB: map[string]string{"risk": "sqlite:/r.db"}})
+	require.ErrorContains(t, err, `unknown service "risk"`)
+	_, err = New(ctx, Config{DataDir: t.TempDir(), Services: []string{"wallet"}})
+	require.ErrorContains(t, err, "needs the ledger and identity services in the same process")
 	_, err = New(ctx, Config{DataDir: t.TempDir(), InternalTLSCert: "cert.pem"})
 	require.ErrorContains(t, err, "both a certificate and a key")
 }

@@ -31,7 +31,7 @@ func (c *keysCommand) parse(args []string) error {
 	fs.StringVar(&c.cfg.Consumer.VaultKeeper, "vault-keeper", "", "gocloud.dev/secrets `URL` of the key that wraps the data keys; the local key file <data-dir>/vault.key when empty")
 	logLevelFlag(fs, &c.logLevel)
 	return c.m.parseFlags(fs, args[1:], "cashless keys rotate [flags]",
-		"Re-wraps every stored data key of the identity and wallet services with the\n"+
+		"Re-wraps every stored data key of the identity, wallet and api services with the\n"+
 			"keeper's current key (so an old KMS key version can be retired) and starts a\n"+
 			"new data key for new values. Safe while servers run: values sealed before stay\n"+
 			"readable, and running servers read the new keys when they meet them.")
