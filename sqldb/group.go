@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -157,7 +158,14 @@ func (g *Group) commit(batch []*groupCall) {
 		g.alone(live[0])
 		return
 	}
-	errs, err := g.together(live)
+	// Most calls succeed: run the batch without savepoints first, which
+	// halves the statements of small calls. If any call fails, that
+	// transaction is rolled back and the batch runs again with a savepoint
+	// around each call, so the failure undoes only its own call.
+	errs, err := g.together(live, false)
+	if errors.Is(err, errCallFailed) {
+		errs, err = g.together(live, true)
+	}
 	if err != nil {
 		for _, c := range live {
 			g.alone(c)
@@ -170,27 +178,45 @@ func (g *Group) commit(batch []*groupCall) {
 	}
 }
 
-func (g *Group) together(calls []*groupCall) ([]error, error) {
+// errCallFailed reports that a call failed in a batch run without savepoints.
+var errCallFailed = errors.New("a call of the batch failed")
+
+// together runs calls in one transaction. With savepoints, a failing call
+// is rolled back alone and its error returned in its slot; without, the
+// first failing call rolls back the whole transaction and together returns
+// errCallFailed.
+func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 	ctx := context.Background()
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	errs := make([]error, len(calls))
-	for i, c := range calls {
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT g"); err != nil {
+	exec := func(stmt string) error {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			tx.Rollback()
-			return nil, fmt.Errorf("savepoint: %w", err)
+			return fmt.Errorf("%s: %w", strings.ToLower(stmt), err)
+		}
+		return nil
+	}
+	for i, c := range calls {
+		if !savepoints {
+			if err := c.fn(tx); err != nil {
+				tx.Rollback()
+				return nil, errCallFailed
+			}
+			continue
+		}
+		if err := exec("SAVEPOINT g"); err != nil {
+			return nil, err
 		}
 		if errs[i] = c.fn(tx); errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT g"); err != nil {
-				tx.Rollback()
-				return nil, fmt.Errorf("rollback to savepoint: %w", err)
+			if err := exec("ROLLBACK TO SAVEPOINT g"); err != nil {
+				return nil, err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT g"); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("release savepoint: %w", err)
+		if err := exec("RELEASE SAVEPOINT g"); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -192,14 +192,15 @@ func TestGroupBrokenTransactionFallsBackToOneCallEach(t *testing.T) {
 		for i := range n {
 			if i == 3 {
 				require.Error(t, errs[i])
-				require.Equal(t, int32(2), runs[i].Load(), "the call ran in the batch and then alone")
+				require.Equal(t, int32(3), runs[i].Load(), "the call ran in the batch, in the batch with savepoints, then alone")
 				continue
 			}
 			require.NoError(t, errs[i], "call %d", i)
 			want = append(want, i)
-			// Calls queued before the bad one ran in the batch, were undone
-			// with it, and ran again alone; the others ran alone only.
-			require.Contains(t, []int32{1, 2}, runs[i].Load(), "call %d", i)
+			// Calls queued before the bad one ran in the batch (twice: first
+			// without savepoints, then with), were undone with it, and ran
+			// again alone; the others ran fewer times.
+			require.Contains(t, []int32{1, 2, 3}, runs[i].Load(), "call %d", i)
 		}
 		require.Equal(t, append(want, 1000), b.rows(t))
 	})

@@ -172,7 +172,7 @@ func (w *Wallets) commitP2P(ctx context.Context, it *Intent) (string, error) {
 // succeed records an intent's success and, in the same transaction, makes
 // the two users each other's contacts (if they were not yet).
 func (w *Wallets) succeed(ctx context.Context, it *Intent) error {
-	if _, err := w.store.SucceedIntent(ctx, it.ID, w.now(), w.paymentContacts(it.From.UserID, it.To.UserID)...); err != nil {
+	if _, err := w.store.SucceedIntent(ctx, it, w.now(), w.paymentContacts(it.From.UserID, it.To.UserID)...); err != nil {
 		return fmt.Errorf("record transfer: %w", err)
 	}
 	return nil

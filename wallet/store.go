@@ -35,7 +35,7 @@ type MoneyStore interface {
 	// truth about money. The contacts given (the two users as each other's
 	// payment contacts) are added in the same transaction, keeping any that
 	// exist. It reports whether anything changed.
-	SucceedIntent(ctx context.Context, id string, at time.Time, contacts ...*Contact) (bool, error)
+	SucceedIntent(ctx context.Context, it *Intent, at time.Time, contacts ...*Contact) (bool, error)
 	// FailIntent marks a processing intent failed with a code and releases
 	// its reservation in the same transaction; a request it was paying gets
 	// a new attempt number. It reports whether anything changed.

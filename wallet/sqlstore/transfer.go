@@ -10,6 +10,7 @@ import (
 
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/money"
+	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
@@ -53,15 +54,10 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 	var stored *wallet.Intent
 	var created bool
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		// No read first: a key used before makes the insert fail with a
+		// duplicate key, and the stored intent is read below. Replays are
+		// rare; every first send saves a statement.
 		stored, created = nil, false
-		prev, err := readIntent(ctx, tx, `sender_id = ? AND idem_key = ?`, in.From.UserID, in.IdempotencyKey)
-		if err == nil {
-			stored = prev
-			return nil
-		}
-		if cashless.ErrorCode(err) != wallet.ETransferNotFound {
-			return err
-		}
 		if in.RequestID != "" {
 			if err := s.checkPayable(ctx, tx, in.RequestID, in.From.UserID); err != nil {
 				return err
@@ -118,11 +114,7 @@ func (s *Store) reserve(ctx context.Context, tx *sql.Tx, userID string, amount m
 	if amount.Minor > c.Cap {
 		return exceeded
 	}
-	if err := s.ensureUsage(ctx, tx, userID, c.Window, amount.Currency); err != nil {
-		return err
-	}
-	n, err := execAffected(ctx, tx, `UPDATE wallet_limit_usage SET used = used + ? WHERE user_id = ? AND window_key = ? AND currency = ? AND used <= ?`,
-		amount.Minor, userID, c.Window, amount.Currency, c.Cap-amount.Minor)
+	n, err := execAffected(ctx, tx, s.reserveUpsert(), userID, c.Window, amount.Currency, amount.Minor, c.Cap)
 	if err != nil {
 		return fmt.Errorf("reserve limit: %w", err)
 	}
@@ -130,6 +122,22 @@ func (s *Store) reserve(ctx context.Context, tx *sql.Tx, userID string, amount m
 		return exceeded
 	}
 	return nil
+}
+
+// reserveUpsert adds an amount to a window's use in one statement: it
+// starts the row at the amount (already checked against the cap), or adds
+// to it only while the sum stays within the cap; no row changes otherwise.
+// Arguments: user, window, currency, amount, cap.
+func (s *Store) reserveUpsert() string {
+	if s.db.Dialect == sqldb.MySQL {
+		// Affected rows: 1 inserted, 2 updated, 0 unchanged (over the cap).
+		// VALUES() rather than a row alias: MariaDB and TiDB lack the alias.
+		return `INSERT INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, ?)
+			ON DUPLICATE KEY UPDATE used = IF(used + VALUES(used) <= ?, used + VALUES(used), used)`
+	}
+	return `INSERT INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id, window_key, currency) DO UPDATE SET used = used + excluded.used
+		WHERE wallet_limit_usage.used + excluded.used <= ?`
 }
 
 func (s *Store) ensureUsage(ctx context.Context, tx *sql.Tx, userID, window, currency string) error {
@@ -166,11 +174,23 @@ func (s *Store) Intent(ctx context.Context, id string) (*wallet.Intent, error) {
 }
 
 // SucceedIntent implements wallet.MoneyStore.
-func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time, contacts ...*wallet.Contact) (bool, error) {
+func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Time, contacts ...*wallet.Contact) (bool, error) {
 	var changed bool
+	id := in.ID
 	contactsQuery, contactsArgs := s.paymentContactsInsert(contacts)
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		changed = false
+		// The usual case, an intent still processing, takes one statement;
+		// the request it pays (if any) is named by the caller's intent,
+		// which is the stored one.
+		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
+			wallet.StatusSucceeded, micros(at), id, wallet.StatusProcessing)
+		if err != nil {
+			return fmt.Errorf("update transfer: %w", err)
+		}
+		if n == 1 {
+			return s.succeeded(ctx, tx, id, in.RequestID, at, contactsQuery, contactsArgs, &changed)
+		}
 		it, err := readIntent(ctx, tx, `id = ?`+s.forUpdate(), id)
 		if err != nil {
 			return err
@@ -178,7 +198,7 @@ func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time, cont
 		if it.Status == wallet.StatusSucceeded {
 			return nil
 		}
-		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
+		n, err = execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
 			wallet.StatusSucceeded, micros(at), id, it.Status)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
@@ -191,21 +211,27 @@ func (s *Store) SucceedIntent(ctx context.Context, id string, at time.Time, cont
 				return err
 			}
 		}
-		if it.RequestID != "" {
-			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
-				wallet.RequestPaid, id, micros(at), it.RequestID, wallet.RequestPaid); err != nil {
-				return fmt.Errorf("mark request paid: %w", err)
-			}
-		}
-		if contactsQuery != "" {
-			if _, err := tx.ExecContext(ctx, contactsQuery, contactsArgs...); err != nil {
-				return fmt.Errorf("insert contacts: %w", err)
-			}
-		}
-		changed = true
-		return nil
+		return s.succeeded(ctx, tx, id, it.RequestID, at, contactsQuery, contactsArgs, &changed)
 	})
 	return changed, err
+}
+
+// succeeded finishes marking an intent succeeded: the request it paid is
+// paid, and the payment contacts are added.
+func (s *Store) succeeded(ctx context.Context, tx *sql.Tx, id, requestID string, at time.Time, contactsQuery string, contactsArgs []any, changed *bool) error {
+	if requestID != "" {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
+			wallet.RequestPaid, id, micros(at), requestID, wallet.RequestPaid); err != nil {
+			return fmt.Errorf("mark request paid: %w", err)
+		}
+	}
+	if contactsQuery != "" {
+		if _, err := tx.ExecContext(ctx, contactsQuery, contactsArgs...); err != nil {
+			return fmt.Errorf("insert contacts: %w", err)
+		}
+	}
+	*changed = true
+	return nil
 }
 
 // FailIntent implements wallet.MoneyStore.
