@@ -38,28 +38,6 @@ func dialectOf(d sqldb.Dialect) dialect {
 	}
 }
 
-// retryable reports errors that mean "lost a race with another writer; run
-// again": deadlocks, lock wait timeouts, duplicate keys from a concurrent
-// insert, and SQLite's busy/locked.
-func (d dialect) retryable(err error) bool {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		switch me.Number {
-		case 1213, 1205, 1062, 9007, 8002: // 9007, 8002: TiDB's write conflicts
-			return true
-		}
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-			return true
-		}
-		return se.Code() == 2067 || se.Code() == 1555 // unique / primary key constraint
-	}
-	return false
-}
-
 // duplicateKey returns the unique key (column or index name) that err
 // reports as violated, or "" when err is not a duplicate key.
 //

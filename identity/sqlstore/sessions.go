@@ -9,16 +9,17 @@ import (
 
 	cashless "github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/sqldb"
 )
 
 func insertSession(ctx context.Context, tx *sql.Tx, ses *identity.SessionRecord) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO identity_sessions (id, user_id, created_us, last_used_us, expires_us, revoked_us, ip_sealed, user_agent)`+
-		` VALUES (?,?,?,?,?,0,?,?)`, ses.ID, ses.UserID, us(ses.Created), us(ses.LastUsed), us(ses.Expires), nullBytes(ses.IPSealed), ses.UserAgent)
+		` VALUES (?,?,?,?,?,0,?,?)`, ses.ID, ses.UserID, sqldb.Micros(ses.Created), sqldb.Micros(ses.LastUsed), sqldb.Micros(ses.Expires), nullBytes(ses.IPSealed), ses.UserAgent)
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO identity_refresh_tokens (hash, session_id, created_us, used_us) VALUES (?,?,?,0)`,
-		ses.RefreshHash, ses.ID, us(ses.Created))
+		ses.RefreshHash, ses.ID, sqldb.Micros(ses.Created))
 	if err != nil {
 		return fmt.Errorf("insert refresh token: %w", err)
 	}
@@ -40,7 +41,7 @@ func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string,
 	var ok bool
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		userID, ok = "", false // the function may run more than once
-		now := us(r.Now)
+		now := sqldb.Micros(r.Now)
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_refresh_tokens SET used_us = ? WHERE hash = ? AND session_id = ? AND used_us = 0`,
 			now, r.OldHash, r.SessionID))
 		if err != nil {
@@ -62,7 +63,7 @@ func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string,
 			return fmt.Errorf("insert refresh token: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE identity_sessions SET last_used_us = ?, expires_us = ? WHERE id = ?`,
-			now, us(r.Expires), r.SessionID); err != nil {
+			now, sqldb.Micros(r.Expires), r.SessionID); err != nil {
 			return fmt.Errorf("extend session: %w", err)
 		}
 		ok = true
@@ -91,7 +92,7 @@ func revokeIfReused(ctx context.Context, tx *sql.Tx, r identity.Rotation) error 
 		return fmt.Errorf("read refresh token: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE identity_sessions SET revoked_us = ? WHERE id = ? AND revoked_us = 0`,
-		us(r.Now), r.SessionID); err != nil {
+		sqldb.Micros(r.Now), r.SessionID); err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
 	return nil
@@ -101,7 +102,7 @@ func revokeIfReused(ctx context.Context, tx *sql.Tx, r identity.Rotation) error 
 func (s *Store) SessionLive(ctx context.Context, userID, sessionID string, now time.Time) (bool, error) {
 	var n int
 	err := s.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_sessions WHERE id = ? AND user_id = ? AND revoked_us = 0 AND expires_us > ?`,
-		sessionID, userID, us(now)).Scan(&n)
+		sessionID, userID, sqldb.Micros(now)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("read session: %w", err)
 	}
@@ -112,7 +113,7 @@ func (s *Store) SessionLive(ctx context.Context, userID, sessionID string, now t
 func (s *Store) Sessions(ctx context.Context, userID string, now time.Time) ([]*identity.SessionRecord, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, user_id, created_us, last_used_us, expires_us, ip_sealed, user_agent`+
 		` FROM identity_sessions WHERE user_id = ? AND revoked_us = 0 AND expires_us > ? ORDER BY created_us DESC, id DESC`,
-		userID, us(now))
+		userID, sqldb.Micros(now))
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
@@ -124,7 +125,7 @@ func (s *Store) Sessions(ctx context.Context, userID string, now time.Time) ([]*
 		if err := rows.Scan(&r.ID, &r.UserID, &created, &lastUsed, &expires, &r.IPSealed, &r.UserAgent); err != nil {
 			return nil, fmt.Errorf("list sessions: %w", err)
 		}
-		r.Created, r.LastUsed, r.Expires = fromUS(created), fromUS(lastUsed), fromUS(expires)
+		r.Created, r.LastUsed, r.Expires = sqldb.FromMicros(created), sqldb.FromMicros(lastUsed), sqldb.FromMicros(expires)
 		out = append(out, &r)
 	}
 	if err := rows.Close(); err != nil {
@@ -137,7 +138,7 @@ func (s *Store) Sessions(ctx context.Context, userID string, now time.Time) ([]*
 func (s *Store) RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_sessions SET revoked_us = ? WHERE id = ? AND user_id = ? AND revoked_us = 0 AND expires_us > ?`,
-			us(now), sessionID, userID, us(now)))
+			sqldb.Micros(now), sessionID, userID, sqldb.Micros(now)))
 		if err == nil && n == 0 {
 			return errNoRow
 		}

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -56,27 +55,11 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	var err error
 	for range 3 {
-		if err = s.group.Do(ctx, fn); err == nil || !s.d.retryable(err) {
+		if err = s.group.Do(ctx, fn); err == nil || !sqldb.IsRetryable(err) {
 			return err
 		}
 	}
 	return err
-}
-
-// us stores a time as Unix microseconds; the zero time is 0.
-func us(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-// fromUS reads a time stored by us, in UTC.
-func fromUS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
 }
 
 // nullBytes stores nil as NULL.

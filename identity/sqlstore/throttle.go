@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/sqldb"
 )
 
 // Throttles implements identity.Store.
@@ -32,7 +33,7 @@ func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key 
 			t := states[k]
 			fn(k, &t)
 			_, err := tx.ExecContext(ctx, `INSERT INTO identity_login_throttle (throttle_key, failures, window_start_us, level, locked_until_us)`+
-				` VALUES (?,?,?,?,?)`+s.d.upsertThrottle, k, t.Failures, us(t.WindowStart), t.Level, us(t.LockedUntil))
+				` VALUES (?,?,?,?,?)`+s.d.upsertThrottle, k, t.Failures, sqldb.Micros(t.WindowStart), t.Level, sqldb.Micros(t.LockedUntil))
 			if err != nil {
 				return fmt.Errorf("write throttle: %w", err)
 			}
@@ -73,7 +74,7 @@ func readThrottles(ctx context.Context, q querier, keys []string, suffix string)
 		if err := rows.Scan(&k, &t.Failures, &start, &t.Level, &until); err != nil {
 			return nil, err
 		}
-		t.WindowStart, t.LockedUntil = fromUS(start), fromUS(until)
+		t.WindowStart, t.LockedUntil = sqldb.FromMicros(start), sqldb.FromMicros(until)
 		out[k] = t
 	}
 	return out, rows.Close()

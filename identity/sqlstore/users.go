@@ -8,6 +8,7 @@ import (
 
 	cashless "github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/sqldb"
 )
 
 const userColumns = `id, phone_index, email_index, username, phone_sealed, email_sealed, name_sealed,` +
@@ -21,7 +22,7 @@ func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *ide
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
-			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, us(u.Created))
+			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, sqldb.Micros(u.Created))
 		if err != nil {
 			return takenError(err)
 		}
@@ -122,7 +123,7 @@ func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
 		return nil, err
 	}
 	u.Username = username.String
-	u.Created = fromUS(created)
+	u.Created = sqldb.FromMicros(created)
 	return &u, nil
 }
 
@@ -165,7 +166,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, s
 func (s *Store) RecordKYC(ctx context.Context, k *identity.KYCRecord) error {
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
-			` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, k.Status, k.Reason, k.IDNumberSealed, nullBytes(k.AddressSealed), us(k.Created))
+			` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, k.Status, k.Reason, k.IDNumberSealed, nullBytes(k.AddressSealed), sqldb.Micros(k.Created))
 		if err != nil || k.Status != identity.KYCApproved {
 			return err
 		}

@@ -1,11 +1,6 @@
 package sqlstore
 
 import (
-	"errors"
-
-	"github.com/go-sql-driver/mysql"
-	sqlite "modernc.org/sqlite"
-
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
@@ -47,28 +42,4 @@ func dialectOf(d sqldb.Dialect) dialect {
 		insertIgnore:  "INSERT OR IGNORE",
 		maxParams:     30000,
 	}
-}
-
-// retryable reports errors that mean "lost a race; run the batch again":
-// deadlocks, lock wait timeouts, duplicate keys from a concurrent writer, and
-// SQLite's busy/locked.
-func (d dialect) retryable(err error) bool {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		switch me.Number {
-		case 1213, 1205, 1062, 9007, 8002: // 9007, 8002: TiDB's write conflicts
-			return true
-		}
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-			return true
-		}
-		if se.Code() == 2067 || se.Code() == 1555 { // unique / primary key constraint
-			return true
-		}
-	}
-	return false
 }

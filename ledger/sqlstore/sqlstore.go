@@ -62,7 +62,7 @@ func (s *Store) WriteBatch(ctx context.Context, fn func(ledger.BatchTx) error) e
 
 // translate marks errors that a retry can cure with ledger.ErrConflict.
 func (s *Store) translate(err error) error {
-	if err != nil && s.d.retryable(err) && !errors.Is(err, ledger.ErrConflict) {
+	if err != nil && sqldb.IsRetryable(err) && !errors.Is(err, ledger.ErrConflict) {
 		return fmt.Errorf("%w: %w", ledger.ErrConflict, err)
 	}
 	return err

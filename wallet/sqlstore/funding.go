@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
@@ -20,7 +21,7 @@ func scanFunding(r rowScanner) (*wallet.FundingRecord, error) {
 		&f.BankAccountSealed, &f.BankAccountLast4, &f.IdempotencyKey, &created, &updated, &completed); err != nil {
 		return nil, err
 	}
-	f.Created, f.Updated, f.Completed = fromMicros(created), fromMicros(updated), fromMicros(completed)
+	f.Created, f.Updated, f.Completed = sqldb.FromMicros(created), sqldb.FromMicros(updated), sqldb.FromMicros(completed)
 	return &f, nil
 }
 
@@ -54,14 +55,14 @@ func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord) (*wa
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+placeholders(14)+`)`,
 			f.ID, f.Kind, f.UserID, f.Amount.Currency, f.Amount.Minor, f.Status, f.FailureCode, f.BankOutcome,
-			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, micros(f.Created), micros(f.Updated), micros(f.Completed)); err != nil {
+			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, sqldb.Micros(f.Created), sqldb.Micros(f.Updated), sqldb.Micros(f.Completed)); err != nil {
 			return fmt.Errorf("insert funding: %w", err)
 		}
 		cp := *f
 		stored, created = &cp, true
 		return nil
 	})
-	if err != nil && isDuplicate(err) {
+	if err != nil && sqldb.IsDuplicate(err) {
 		prev, rerr := readFunding(ctx, s.db.Read, byKey, f.UserID, f.Kind, f.IdempotencyKey)
 		return prev, false, rerr
 	}
@@ -81,7 +82,7 @@ func (s *Store) RecordBankOutcome(ctx context.Context, id, outcome string, at ti
 	var out *wallet.FundingRecord
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET bank_outcome = ?, updated_us = ? WHERE id = ? AND bank_outcome = ''`,
-			outcome, micros(at), id); err != nil {
+			outcome, sqldb.Micros(at), id); err != nil {
 			return fmt.Errorf("record bank outcome: %w", err)
 		}
 		var err error
@@ -97,7 +98,7 @@ func (s *Store) FinishFunding(ctx context.Context, id, status, failureCode strin
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		var err error
 		n, err = execAffected(ctx, tx, `UPDATE wallet_fundings SET status = ?, failure_code = ?, updated_us = ?, completed_us = ? WHERE id = ? AND status = ?`,
-			status, failureCode, micros(at), micros(at), id, wallet.StatusPending)
+			status, failureCode, sqldb.Micros(at), sqldb.Micros(at), id, wallet.StatusPending)
 		if err != nil {
 			return fmt.Errorf("finish funding: %w", err)
 		}
@@ -109,7 +110,7 @@ func (s *Store) FinishFunding(ctx context.Context, id, status, failureCode strin
 // TouchFunding implements wallet.MoneyStore.
 func (s *Store) TouchFunding(ctx context.Context, id string, at time.Time) error {
 	return s.group.Do(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET updated_us = ? WHERE id = ? AND status = ?`, micros(at), id, wallet.StatusPending); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET updated_us = ? WHERE id = ? AND status = ?`, sqldb.Micros(at), id, wallet.StatusPending); err != nil {
 			return fmt.Errorf("touch funding: %w", err)
 		}
 		return nil
@@ -126,7 +127,7 @@ func (s *Store) Fundings(ctx context.Context, userID, kind string, p cashless.Pa
 // StaleFundings implements wallet.MoneyStore.
 func (s *Store) StaleFundings(ctx context.Context, before time.Time, limit int) ([]*wallet.FundingRecord, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
-		wallet.StatusPending, micros(before), limit)
+		wallet.StatusPending, sqldb.Micros(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find stale fundings: %w", err)
 	}

@@ -3,66 +3,13 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
-	"time"
-
-	"github.com/go-sql-driver/mysql"
-	sqlite "modernc.org/sqlite"
 
 	"github.com/cashless-dev/cashless"
-	"github.com/cashless-dev/cashless/sqldb"
 )
 
 // The few places where the money tables' SQL differs between dialects.
-
-// insertIgnore starts an INSERT that skips a row whose key exists.
-func (s *Store) insertIgnore() string {
-	if s.db.Dialect == sqldb.MySQL {
-		return "INSERT IGNORE"
-	}
-	return "INSERT OR IGNORE"
-}
-
-// forUpdate ends a SELECT that locks its rows until the transaction ends.
-// SQLite needs none: its write transaction excludes other writers.
-func (s *Store) forUpdate() string {
-	if s.db.Dialect == sqldb.MySQL {
-		return " FOR UPDATE"
-	}
-	return ""
-}
-
-// isDuplicate reports a unique-key violation: another writer stored the
-// same idempotency key first.
-func isDuplicate(err error) bool {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1062
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == 2067 || se.Code() == 1555 // unique, primary key
-	}
-	return false
-}
-
-// micros stores a time as Unix microseconds; the zero time is 0.
-func micros(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-// fromMicros reads a time stored by micros, in UTC.
-func fromMicros(us int64) time.Time {
-	if us == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(us).UTC()
-}
 
 // placeholders returns "?, ?, ..." with n marks.
 func placeholders(n int) string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
@@ -20,7 +21,7 @@ func scanRequest(r rowScanner) (*wallet.RequestRecord, error) {
 		&q.SplitID, &q.TransferID, &q.Attempt, &q.IdempotencyKey, &q.Seq, &created, &expires, &updated); err != nil {
 		return nil, err
 	}
-	q.Created, q.Expires, q.Updated = fromMicros(created), fromMicros(expires), fromMicros(updated)
+	q.Created, q.Expires, q.Updated = sqldb.FromMicros(created), sqldb.FromMicros(expires), sqldb.FromMicros(updated)
 	return &q, nil
 }
 
@@ -65,14 +66,14 @@ func (s *Store) CreateRequests(ctx context.Context, rs []*wallet.RequestRecord) 
 		for _, r := range rs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_requests (`+requestColumns+`) VALUES (`+placeholders(15)+`)`,
 				r.ID, r.Requester.UserID, r.Payer.UserID, r.Amount.Currency, r.Amount.Minor, r.Message, r.Status,
-				r.SplitID, r.TransferID, r.Attempt, r.IdempotencyKey, r.Seq, micros(r.Created), micros(r.Expires), micros(r.Created)); err != nil {
+				r.SplitID, r.TransferID, r.Attempt, r.IdempotencyKey, r.Seq, sqldb.Micros(r.Created), sqldb.Micros(r.Expires), sqldb.Micros(r.Created)); err != nil {
 				return fmt.Errorf("insert request: %w", err)
 			}
 		}
 		stored, created = rs, true
 		return nil
 	})
-	if err != nil && isDuplicate(err) {
+	if err != nil && sqldb.IsDuplicate(err) {
 		prev, rerr := queryRequests(ctx, s.db.Read, byKey, first.Requester.UserID, first.IdempotencyKey)
 		return prev, false, rerr
 	}
@@ -100,7 +101,7 @@ func (s *Store) SetRequestStatus(ctx context.Context, id, status string, at time
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		var err error
 		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE id = ? AND status = ?`,
-			status, micros(at), id, wallet.RequestPending)
+			status, sqldb.Micros(at), id, wallet.RequestPending)
 		if err != nil {
 			return fmt.Errorf("update request: %w", err)
 		}
@@ -123,7 +124,7 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time, limit int) (i
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		n = 0
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM wallet_requests WHERE status = ? AND expires_us <= ? ORDER BY expires_us LIMIT ?`,
-			wallet.RequestPending, micros(now), limit)
+			wallet.RequestPending, sqldb.Micros(now), limit)
 		if err != nil {
 			return fmt.Errorf("find expired requests: %w", err)
 		}
@@ -144,7 +145,7 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time, limit int) (i
 			return nil
 		}
 		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE status = ? AND id IN (`+placeholders(len(args))+`)`,
-			append([]any{wallet.RequestExpired, micros(now), wallet.RequestPending}, args...)...)
+			append([]any{wallet.RequestExpired, sqldb.Micros(now), wallet.RequestPending}, args...)...)
 		if err != nil {
 			return fmt.Errorf("expire requests: %w", err)
 		}

@@ -27,7 +27,7 @@ func scanIntent(r rowScanner) (*wallet.Intent, error) {
 	if windows != "" {
 		it.Windows = strings.Split(windows, ",")
 	}
-	it.Created, it.Updated = fromMicros(created), fromMicros(updated)
+	it.Created, it.Updated = sqldb.FromMicros(created), sqldb.FromMicros(updated)
 	return &it, nil
 }
 
@@ -66,7 +66,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+placeholders(14)+`)`,
 			in.ID, in.From.UserID, in.To.UserID, in.Amount.Currency, in.Amount.Minor, in.Message, string(in.Visibility),
 			in.Status, in.FailureCode, in.RequestID, in.IdempotencyKey, strings.Join(in.Windows, ","),
-			micros(in.Created), micros(in.Updated)); err != nil {
+			sqldb.Micros(in.Created), sqldb.Micros(in.Updated)); err != nil {
 			return fmt.Errorf("insert transfer: %w", err)
 		}
 		for _, c := range caps {
@@ -78,7 +78,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 		stored, created = &cp, true
 		return nil
 	})
-	if err != nil && isDuplicate(err) {
+	if err != nil && sqldb.IsDuplicate(err) {
 		prev, rerr := s.IntentByKey(ctx, in.From.UserID, in.IdempotencyKey)
 		return prev, false, rerr
 	}
@@ -92,7 +92,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 // not addressed to the payer.
 func (s *Store) checkPayable(ctx context.Context, tx *sql.Tx, requestID, payer string) error {
 	var status, payerID string
-	err := tx.QueryRowContext(ctx, `SELECT status, payer_id FROM wallet_requests WHERE id = ?`+s.forUpdate(), requestID).Scan(&status, &payerID)
+	err := tx.QueryRowContext(ctx, `SELECT status, payer_id FROM wallet_requests WHERE id = ?`+s.db.Dialect.ForUpdate(), requestID).Scan(&status, &payerID)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && payerID != payer) {
 		return &cashless.Error{Code: wallet.ERequestNotFound, Message: "No such request."}
 	}
@@ -141,7 +141,7 @@ func (s *Store) reserveUpsert() string {
 }
 
 func (s *Store) ensureUsage(ctx context.Context, tx *sql.Tx, userID, window, currency string) error {
-	if _, err := tx.ExecContext(ctx, s.insertIgnore()+` INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, 0)`,
+	if _, err := tx.ExecContext(ctx, s.db.Dialect.InsertIgnore()+` INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, 0)`,
 		userID, window, currency); err != nil {
 		return fmt.Errorf("start limit usage: %w", err)
 	}
@@ -184,14 +184,14 @@ func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Ti
 		// the request it pays (if any) is named by the caller's intent,
 		// which is the stored one.
 		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusSucceeded, micros(at), id, wallet.StatusProcessing)
+			wallet.StatusSucceeded, sqldb.Micros(at), id, wallet.StatusProcessing)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
 		}
 		if n == 1 {
 			return s.succeeded(ctx, tx, id, in.RequestID, at, contactsQuery, contactsArgs, &changed)
 		}
-		it, err := readIntent(ctx, tx, `id = ?`+s.forUpdate(), id)
+		it, err := readIntent(ctx, tx, `id = ?`+s.db.Dialect.ForUpdate(), id)
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Ti
 			return nil
 		}
 		n, err = execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusSucceeded, micros(at), id, it.Status)
+			wallet.StatusSucceeded, sqldb.Micros(at), id, it.Status)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
 		}
@@ -221,7 +221,7 @@ func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Ti
 func (s *Store) succeeded(ctx context.Context, tx *sql.Tx, id, requestID string, at time.Time, contactsQuery string, contactsArgs []any, changed *bool) error {
 	if requestID != "" {
 		if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
-			wallet.RequestPaid, id, micros(at), requestID, wallet.RequestPaid); err != nil {
+			wallet.RequestPaid, id, sqldb.Micros(at), requestID, wallet.RequestPaid); err != nil {
 			return fmt.Errorf("mark request paid: %w", err)
 		}
 	}
@@ -240,7 +240,7 @@ func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		changed = false
 		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = ?, updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusFailed, code, micros(at), id, wallet.StatusProcessing)
+			wallet.StatusFailed, code, sqldb.Micros(at), id, wallet.StatusProcessing)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
 		}
@@ -256,7 +256,7 @@ func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (
 		}
 		if it.RequestID != "" {
 			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET attempt = attempt + 1, updated_us = ? WHERE id = ? AND status = ?`,
-				micros(at), it.RequestID, wallet.RequestPending); err != nil {
+				sqldb.Micros(at), it.RequestID, wallet.RequestPending); err != nil {
 				return fmt.Errorf("start a new request attempt: %w", err)
 			}
 		}
@@ -277,7 +277,7 @@ func (s *Store) Intents(ctx context.Context, userID string, p cashless.Page) ([]
 // StaleIntents implements wallet.MoneyStore.
 func (s *Store) StaleIntents(ctx context.Context, before time.Time, limit int) ([]*wallet.Intent, error) {
 	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+intentColumns+` FROM wallet_transfers WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
-		wallet.StatusProcessing, micros(before), limit)
+		wallet.StatusProcessing, sqldb.Micros(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find stale transfers: %w", err)
 	}
