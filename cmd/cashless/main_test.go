@@ -231,9 +231,9 @@ func TestServeAddrFromEnv(t *testing.T) {
 
 func TestServeRefusesUnknownService(t *testing.T) {
 	t.Parallel()
-	tm, code := run(t, nil, "serve", "--data-dir", t.TempDir(), "--services", "ledger,wallet")
+	tm, code := run(t, nil, "serve", "--data-dir", t.TempDir(), "--services", "ledger,graph")
 	require.Equal(t, 1, code)
-	require.Contains(t, tm.stderr.String(), `unknown service "wallet"`)
+	require.Contains(t, tm.stderr.String(), `unknown service "graph"`)
 }
 
 func TestEnvironmentSetsFlags(t *testing.T) {
@@ -316,13 +316,30 @@ func TestBenchLedger(t *testing.T) {
 	require.Equal(t, "merchant-hot", result["workload"])
 	require.Greater(t, result["ops"], 0.0)
 
-	for _, target := range []string{"p2p", "payments"} {
-		tm, code := run(t, nil, "bench", target, "--url", "http://127.0.0.1:1")
-		require.Equal(t, 2, code)
-		require.Contains(t, tm.stderr.String(), "not yet available")
-	}
+	tm, code = run(t, nil, "bench", "payments", "--url", "http://127.0.0.1:1")
+	require.Equal(t, 2, code)
+	require.Contains(t, tm.stderr.String(), "not yet available")
 	_, code = run(t, nil, "bench", "ledger", "--workload", "p2p")
 	require.Equal(t, 1, code, "neither --db nor --url")
+}
+
+// bench p2p --embedded signs users up, tops them up and sends through the
+// public API of a platform it starts, then verifies the ledger.
+func TestBenchP2PEmbedded(t *testing.T) {
+	t.Parallel()
+	tm, code := run(t, nil, "bench", "p2p", "--embedded", "--accounts", "6", "--duration", "500ms",
+		"--rate", "40", "--concurrency", "4", "--quiet", "--json")
+	require.Equal(t, 0, code, tm.stderr.String())
+	lines := strings.Split(strings.TrimSpace(tm.stdout.String()), "\n")
+	var result map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &result))
+	require.Equal(t, "p2p", result["workload"])
+	require.Greater(t, result["ops"], 5.0)
+	require.Equal(t, result["ops"], result["transfers"], "every send succeeded")
+	require.Equal(t, true, result["verified"])
+
+	_, code = run(t, nil, "bench", "p2p")
+	require.Equal(t, 1, code, "neither --url nor --embedded")
 }
 
 func TestVersionHelpAndUnknown(t *testing.T) {
