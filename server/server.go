@@ -262,7 +262,7 @@ func openService(ctx context.Context, svc service, cfg Config) (*sqldb.DB, error
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqldb.Open(ctx, url)
+	db, err := sqldb.OpenWith(ctx, url, sqldb.Options{RelaxedSync: svc.relaxedSync})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", svc.name, err)
 	}

@@ -115,6 +115,22 @@ func Redact(url string) string {
 // Open opens the database a URL names. A MySQL database that does not exist
 // yet is created; an empty SQLite path makes a fresh temporary file.
 func Open(ctx context.Context, url string) (*DB, error) {
+	return OpenWith(ctx, url, Options{})
+}
+
+// Options adjust how a database is opened.
+type Options struct {
+	// RelaxedSync makes a SQLite database in WAL mode sync its log at
+	// checkpoints rather than at every commit (synchronous=NORMAL): a commit
+	// survives the process crashing but not the machine losing power. Only
+	// for data whose loss a retry repairs (the API's idempotency records,
+	// whose effects the services dedupe themselves). No effect on MySQL,
+	// whose durability is the server's setting.
+	RelaxedSync bool
+}
+
+// OpenWith opens the database a URL names, as Open does, with options.
+func OpenWith(ctx context.Context, url string, opts Options) (*DB, error) {
 	d, rest, err := ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -122,10 +138,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if d == MySQL {
 		return openMySQL(ctx, rest)
 	}
-	return openSQLite(ctx, rest)
+	return openSQLite(ctx, rest, opts)
 }
 
-func openSQLite(ctx context.Context, path string) (*DB, error) {
+func openSQLite(ctx context.Context, path string, opts Options) (*DB, error) {
 	if path == "" {
 		f, err := os.CreateTemp("", "cashless-*.db")
 		if err != nil {
@@ -140,7 +156,11 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		}
 	}
 	// Durable: WAL with synchronous=FULL fsyncs the log on every commit.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(0)&_pragma=temp_store(2)"
+	sync := "FULL"
+	if opts.RelaxedSync {
+		sync = "NORMAL"
+	}
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(" + sync + ")&_pragma=foreign_keys(0)&_pragma=temp_store(2)"
 	// The writer gets a 32 MiB page cache: batches touch many index pages.
 	write, err := sql.Open(cachingDriverName, "file:"+path+"?"+pragmas+"&_pragma=cache_size(-32768)&_txlock=immediate")
 	if err != nil {

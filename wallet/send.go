@@ -48,7 +48,7 @@ func (w *Wallets) Send(ctx context.Context, in SendInput) (*Transfer, error) {
 	}
 	it := &Intent{
 		Transfer: Transfer{
-			ID: id.New(id.Transfer), From: Party{UserID: in.UserID}, To: Party{UserID: to.ID},
+			ID: id.New(id.Transfer), From: Party{UserID: in.UserID}, To: Party{UserID: to.ID, Name: to.Name, Username: to.Username},
 			Amount: in.Amount, Message: in.Message, Visibility: vis, Status: StatusProcessing,
 		},
 		IdempotencyKey: in.IdempotencyKey,
@@ -74,6 +74,7 @@ func (w *Wallets) send(ctx context.Context, it *Intent, totpCode string) (*Trans
 	if err != nil {
 		return nil, fmt.Errorf("read sender: %w", err)
 	}
+	it.From.Name, it.From.Username = sender.Name, sender.Username
 	res, err := w.reservations(sender.KYCTier, it.Amount.Currency)
 	if err != nil {
 		return nil, err

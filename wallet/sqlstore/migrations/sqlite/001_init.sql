@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS wallet_transfers (
     limit_windows VARCHAR(255) NOT NULL,
     created_us    BIGINT NOT NULL,
     updated_us    BIGINT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS wallet_transfers_idem ON wallet_transfers (sender_id, idem_key);
 CREATE INDEX IF NOT EXISTS wallet_transfers_sender ON wallet_transfers (sender_id, id);
 CREATE INDEX IF NOT EXISTS wallet_transfers_recipient ON wallet_transfers (recipient_id, id);
