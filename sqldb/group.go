@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // Group commits the small write transactions of many concurrent callers
@@ -16,9 +18,13 @@ import (
 // is what keeps a service on SQLite's single writer fast (DESIGN.md,
 // "SQLite has one writer"), and it saves fsyncs on MySQL too.
 //
-// Each call's function runs inside a savepoint of the shared transaction,
-// so a call that fails is rolled back alone and the others commit. A call
+// A call that fails is rolled back alone and the others commit. A call
 // returns only once its work is durable, or failed and undone.
+//
+// On SQLite one committer runs (one writer is all SQLite allows). On MySQL
+// several run at once, each with its own transaction: there every statement
+// is a network round trip, and one committer would leave the server idle
+// while it waits; InnoDB then groups their fsyncs itself.
 type Group struct {
 	db       *sql.DB
 	maxBatch int
@@ -45,20 +51,41 @@ const (
 // ErrGroupClosed is returned by Do after Close.
 var ErrGroupClosed = errors.New("sqldb: group closed")
 
-// NewGroup starts a group committer on db's write pool. maxBatch bounds the
-// calls in one transaction (256 when 0). Close it to stop.
-func NewGroup(db *DB, maxBatch int) *Group {
-	if maxBatch <= 0 {
-		maxBatch = 256
+// GroupOptions configure a Group. Zero fields take the defaults.
+type GroupOptions struct {
+	// MaxBatch bounds the calls in one transaction (256).
+	MaxBatch int
+	// Committers is how many transactions run at once: always 1 on SQLite,
+	// 4 by default on MySQL.
+	Committers int
+}
+
+// NewGroup starts a group committer on db's write pool. Close it to stop.
+func NewGroup(db *DB, opts GroupOptions) *Group {
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 256
+	}
+	switch {
+	case db.Dialect != MySQL:
+		opts.Committers = 1
+	case opts.Committers <= 0:
+		opts.Committers = 4
 	}
 	g := &Group{
 		db:       db.Write,
-		maxBatch: maxBatch,
-		queue:    make(chan *groupCall, 4*maxBatch),
+		maxBatch: opts.MaxBatch,
+		queue:    make(chan *groupCall, 4*opts.MaxBatch),
 		closed:   make(chan struct{}),
 		done:     make(chan struct{}),
 	}
-	go g.run()
+	var wg sync.WaitGroup
+	for range opts.Committers {
+		wg.Go(g.run)
+	}
+	go func() {
+		wg.Wait()
+		close(g.done)
+	}()
 	return g
 }
 
@@ -110,7 +137,6 @@ func (g *Group) Close() {
 }
 
 func (g *Group) run() {
-	defer close(g.done)
 	batch := make([]*groupCall, 0, g.maxBatch)
 	for {
 		batch = batch[:0]
@@ -225,19 +251,37 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 	return errs, nil
 }
 
+// alone runs one call in a transaction of its own. A transaction that
+// loses a deadlock or a lock wait on MySQL (committers running at once may
+// lock the same rows in different orders) is run again, a few times.
 func (g *Group) alone(c *groupCall) {
 	defer close(c.done)
+	for attempt := 0; ; attempt++ {
+		c.err = g.once(c)
+		if attempt == 3 || !lockConflict(c.err) {
+			return
+		}
+	}
+}
+
+func (g *Group) once(c *groupCall) error {
 	tx, err := g.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		c.err = fmt.Errorf("begin: %w", err)
-		return
+		return fmt.Errorf("begin: %w", err)
 	}
 	if err := c.fn(tx); err != nil {
 		tx.Rollback()
-		c.err = err
-		return
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		c.err = fmt.Errorf("commit: %w", err)
+		return fmt.Errorf("commit: %w", err)
 	}
+	return nil
+}
+
+// lockConflict reports a MySQL deadlock or lock wait timeout: the
+// transaction was rolled back and may simply run again.
+func lockConflict(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
 }

@@ -77,7 +77,7 @@ func New(db *sqldb.DB, opts Options) *Store {
 	if opts.TTL <= 0 {
 		opts.TTL = idempotency.DefaultTTL
 	}
-	s := &Store{db: db, group: sqldb.NewGroup(db, 0), opts: opts}
+	s := &Store{db: db, group: sqldb.NewGroup(db, sqldb.GroupOptions{}), opts: opts}
 	if db.Dialect == sqldb.MySQL {
 		s.insertIgnore = "INSERT IGNORE"
 		s.purge = `DELETE FROM api_idempotency WHERE expires_us <= ? LIMIT ?`
