@@ -22,9 +22,8 @@ import (
 // returns only once its work is durable, or failed and undone.
 //
 // On SQLite one committer runs (one writer is all SQLite allows). On MySQL
-// several run at once, each with its own transaction: there every statement
-// is a network round trip, and one committer would leave the server idle
-// while it waits; InnoDB then groups their fsyncs itself.
+// several may run at once (GroupOptions.Committers), each with its own
+// transaction, so that the round trips of their statements overlap.
 type Group struct {
 	db       *sql.DB
 	maxBatch int
@@ -55,8 +54,11 @@ var ErrGroupClosed = errors.New("sqldb: group closed")
 type GroupOptions struct {
 	// MaxBatch bounds the calls in one transaction (256).
 	MaxBatch int
-	// Committers is how many transactions run at once: always 1 on SQLite,
-	// 4 by default on MySQL.
+	// Committers is how many transactions run at once on MySQL (1); SQLite
+	// always has one. More committers overlap the round trips of their
+	// statements, but batches then lock rows in different orders and
+	// deadlock each other; on a small MySQL server that is busy anyway
+	// (measured on two cores: docs/BENCHMARKS.md) one committer did best.
 	Committers int
 }
 
@@ -65,11 +67,8 @@ func NewGroup(db *DB, opts GroupOptions) *Group {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 256
 	}
-	switch {
-	case db.Dialect != MySQL:
+	if db.Dialect != MySQL || opts.Committers <= 0 {
 		opts.Committers = 1
-	case opts.Committers <= 0:
-		opts.Committers = 4
 	}
 	g := &Group{
 		db:       db.Write,
