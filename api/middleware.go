@@ -66,13 +66,17 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		if route == "" || route == "/" {
 			route = "unmatched"
 		}
+		elapsed := time.Since(start)
+		if s.observe != nil {
+			s.observe(route, r.Method, rec.status, elapsed)
+		}
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "api request",
 			slog.String("request_id", requestIDOf(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("route", route),
 			slog.Int("status", rec.status),
 			slog.Int64("bytes", rec.bytes),
-			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		)
 	})
 }

@@ -24,6 +24,9 @@ type Options struct {
 	Now func() time.Time
 	// RateLimit throttles callers; its zero value throttles no one.
 	RateLimit RateLimit
+	// Observe, when set, is told every request's route pattern, method,
+	// status and duration (the server turns them into a latency histogram).
+	Observe func(route, method string, status int, elapsed time.Duration)
 	// BaseURL is the public address of the API, such as
 	// "https://pay.example.com", for links like png_url. Empty gives
 	// links relative to the host.
@@ -38,6 +41,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	baseURL  string
+	observe  func(route, method string, status int, elapsed time.Duration)
 	userRate *limiter
 	ipRate   *limiter
 	handler  http.Handler
@@ -55,6 +59,7 @@ func New(opts Options) (*Server, error) {
 		log:      opts.Logger,
 		now:      opts.Now,
 		baseURL:  strings.TrimSuffix(opts.BaseURL, "/"),
+		observe:  opts.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
