@@ -102,14 +102,8 @@ func RunP2P(ctx context.Context, t P2PTarget, cfg Config) (*Result, error) {
 func (r *runner) sendLoop(ctx context.Context, users []*p2pUser, rng *rand.Rand, keyPrefix string, t *tally) {
 	n := 0
 	for ctx.Err() == nil {
-		due := time.Now()
-		if r.cfg.Rate > 0 {
-			i := r.due.Add(1) - 1
-			due = r.start.Add(time.Duration(float64(i) / r.cfg.Rate * float64(time.Second)))
-			if !due.Before(r.end) || time.Now().After(r.end) || !sleepUntil(ctx, due) {
-				return
-			}
-		} else if !due.Before(r.end) {
+		due, ok := r.nextDue(ctx)
+		if !ok {
 			return
 		}
 		from := rng.IntN(len(users))

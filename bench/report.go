@@ -151,7 +151,7 @@ func (r *Result) WriteTable(w io.Writer) {
 	row("transfers", "%d (%.1f transfers/s)", r.Transfers, r.TransfersPerS)
 	row("errors", "%d%s", r.Errors, r.errorDetail())
 	if r.Missed > 0 {
-		row("missed", "%d ops due but never sent: the ledger could not keep up", r.Missed)
+		row("missed", "%d ops due but never sent: the system under test could not keep up", r.Missed)
 	}
 	row("latency", "p50 %.3f ms  p98 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms", r.P50ms, r.P98ms, r.P99ms, r.P999ms, r.MaxMs)
 	if r.RawOpsPerS > 0 {

@@ -131,16 +131,8 @@ func (r *runner) run(ctx context.Context, acc *accounts) error {
 func (r *runner) work(ctx context.Context, g *generator, t *tally) {
 	for ctx.Err() == nil {
 		ts := g.next()
-		due := time.Now()
-		if r.cfg.Rate > 0 {
-			i := r.due.Add(1) - 1
-			due = r.start.Add(time.Duration(float64(i) / r.cfg.Rate * float64(time.Second)))
-			// Past the end of the run an overloaded ledger is not given
-			// more time: the ops it could not take are reported as missed.
-			if !due.Before(r.end) || time.Now().After(r.end) || !sleepUntil(ctx, due) {
-				return
-			}
-		} else if !due.Before(r.end) {
+		due, ok := r.nextDue(ctx)
+		if !ok {
 			return
 		}
 		res, err := r.svc.CreateTransfers(ctx, ts)
@@ -159,6 +151,25 @@ func (r *runner) work(ctx context.Context, g *generator, t *tally) {
 			t.firstErr = fail
 		}
 	}
+}
+
+// nextDue returns when the worker's next op is due, waiting for that time
+// in open loop, or false when the run is over. In closed loop an op is due
+// at once; in open loop the shared schedule gives start + i/Rate.
+func (r *runner) nextDue(ctx context.Context) (time.Time, bool) {
+	due := time.Now()
+	if r.cfg.Rate > 0 {
+		i := r.due.Add(1) - 1
+		due = r.start.Add(time.Duration(float64(i) / r.cfg.Rate * float64(time.Second)))
+		// Past the end of the run an overloaded system is not given more
+		// time: the ops it could not take are reported as missed.
+		if !due.Before(r.end) || time.Now().After(r.end) || !sleepUntil(ctx, due) {
+			return time.Time{}, false
+		}
+	} else if !due.Before(r.end) {
+		return time.Time{}, false
+	}
+	return due, true
 }
 
 func sleepUntil(ctx context.Context, at time.Time) bool {
