@@ -153,19 +153,11 @@ func (w *Wallets) hold(ctx context.Context, f *FundingRecord) (string, error) {
 	} else {
 		t.DebitAccountID, t.CreditAccountID, t.Code = wallet, bankAcct, codeWithdrawal
 	}
-	res, err := w.ledger.CreateTransfers(ctx, []ledger.Transfer{t})
+	code, err := w.commitTransfer(ctx, t)
 	if err != nil {
 		return "", fmt.Errorf("hold funding: %w", err)
 	}
-	switch c := cashless.ErrorCode(res[0].Err); c {
-	case "":
-		return "", nil
-	case ledger.ExceedsCredits:
-		return EInsufficientFunds, nil
-	default:
-		w.log.Error("ledger refused a funding hold", "funding", f.ID, "code", c)
-		return cashless.EInternal, nil
-	}
+	return code, nil
 }
 
 // submit sends the funding's order to the bank. A refusal at once voids the

@@ -148,14 +148,22 @@ func (w *Wallets) drive(ctx context.Context, it *Intent, autoTopup bool) (*Trans
 // code of a refusal ("" on success), or an error when the ledger could not
 // answer.
 func (w *Wallets) commitP2P(ctx context.Context, it *Intent) (string, error) {
-	res, err := w.ledger.CreateTransfers(ctx, []ledger.Transfer{{
+	return w.commitTransfer(ctx, ledger.Transfer{
 		ID:              it.ID,
 		DebitAccountID:  walletAccountID(it.From.UserID, it.Amount.Currency),
 		CreditAccountID: walletAccountID(it.To.UserID, it.Amount.Currency),
 		Amount:          it.Amount.Minor,
 		Currency:        it.Amount.Currency,
 		Code:            codeP2P,
-	}})
+	})
+}
+
+// commitTransfer submits one ledger transfer. It returns the wallet's
+// failure code for a refusal ("" on success: EInsufficientFunds when the
+// wallet is short, EInternal for a refusal that should never happen), or an
+// error when the ledger could not answer.
+func (w *Wallets) commitTransfer(ctx context.Context, t ledger.Transfer) (string, error) {
+	res, err := w.ledger.CreateTransfers(ctx, []ledger.Transfer{t})
 	if err != nil {
 		return "", fmt.Errorf("move money: %w", err)
 	}
@@ -165,7 +173,7 @@ func (w *Wallets) commitP2P(ctx context.Context, it *Intent) (string, error) {
 	case ledger.ExceedsCredits:
 		return EInsufficientFunds, nil
 	default:
-		w.log.Error("ledger refused a P2P transfer", "transfer", it.ID, "code", c)
+		w.log.Error("ledger refused a transfer", "transfer", t.ID, "code", c)
 		return cashless.EInternal, nil
 	}
 }
