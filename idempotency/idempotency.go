@@ -45,8 +45,13 @@ const (
 // Defaults of a store's timing.
 const (
 	// DefaultLease is how long an attempt holds a key before another may
-	// take it over, assuming the first one's process died.
-	DefaultLease = 30 * time.Second
+	// take it over, assuming the first one's process died. Calls take
+	// milliseconds (the slowest, a send with automatic top-up, waits up to
+	// 5 s for the bank), and after a crash clients get
+	// idempotency_key_in_use until the lease ends, so it is short. Should a
+	// call outlive it, a retry runs alongside it, which is safe: the
+	// services behind the API are idempotent on (user, key).
+	DefaultLease = 10 * time.Second
 	// DefaultTTL is how long a record is kept; API.md promises 24 hours.
 	DefaultTTL = 24 * time.Hour
 	// MaxKeyLen is the longest key accepted, in bytes.
