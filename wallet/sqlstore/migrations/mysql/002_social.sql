@@ -5,7 +5,6 @@ CREATE TABLE IF NOT EXISTS wallet_contacts (
     source     VARCHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     created_us BIGINT NOT NULL,
     PRIMARY KEY (user_id, contact_id),
-    UNIQUE KEY wallet_contacts_id (id),
     KEY wallet_contacts_list (user_id, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

@@ -7,8 +7,6 @@ CREATE TABLE IF NOT EXISTS wallet_contacts (
     PRIMARY KEY (user_id, contact_id)
 ) WITHOUT ROWID;
 
-CREATE UNIQUE INDEX IF NOT EXISTS wallet_contacts_id ON wallet_contacts (id);
-
 CREATE INDEX IF NOT EXISTS wallet_contacts_list ON wallet_contacts (user_id, id);
 
 CREATE TABLE IF NOT EXISTS wallet_feed_settings (
