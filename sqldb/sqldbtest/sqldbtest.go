@@ -7,6 +7,7 @@ package sqldbtest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -59,7 +60,7 @@ func URL(t testing.TB, d sqldb.Dialect) string {
 	dsn := cfg.FormatDSN()
 	t.Cleanup(func() {
 		if os.Getenv("CASHLESS_TEST_KEEP_DB") == "" {
-			_ = sqldb.DropMySQLDatabase(context.Background(), dsn)
+			dropAll(t, cfg)
 		}
 	})
 	return "mysql:" + dsn
@@ -74,4 +75,37 @@ func Open(t testing.TB, d sqldb.Dialect) *sqldb.DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// dropAll drops the test's database and every per-service database derived
+// from it (<name>_ledger, <name>_wallet, ...: sqldb.ForService), which a
+// platform started on the URL creates.
+func dropAll(t testing.TB, cfg *mysql.Config) {
+	server := *cfg
+	server.DBName = ""
+	db, err := sql.Open("mysql", server.FormatDSN())
+	if err != nil {
+		t.Logf("drop test databases: %v", err)
+		return
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name = ? OR schema_name LIKE ?`,
+		cfg.DBName, cfg.DBName+`\_%`)
+	if err != nil {
+		t.Logf("drop test databases: %v", err)
+		return
+	}
+	var names []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) == nil {
+			names = append(names, name)
+		}
+	}
+	rows.Close()
+	for _, name := range names {
+		if _, err := db.Exec("DROP DATABASE IF EXISTS `" + name + "`"); err != nil {
+			t.Logf("drop test database %s: %v", name, err)
+		}
+	}
 }
