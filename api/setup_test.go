@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless/idempotency/sqlstore"
+	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 )
@@ -27,7 +27,7 @@ type testBundle struct {
 	ids    *fakeIdentity
 	wallet *fakeWallet
 	idem   *sqlstore.Store
-	logs   *syncBuffer
+	logs   *syncbuf.Buffer
 	now    atomic.Int64 // unix microseconds
 }
 
@@ -43,7 +43,7 @@ func setup(t *testing.T, opts ...option) *testBundle {
 func setupOn(t *testing.T, url string, opts ...option) *testBundle {
 	t.Helper()
 	ctx := context.Background()
-	tb := &testBundle{ids: newFakeIdentity(), logs: &syncBuffer{}}
+	tb := &testBundle{ids: newFakeIdentity(), logs: &syncbuf.Buffer{}}
 	tb.now.Store(t0.UnixMicro())
 	tb.wallet = newFakeWallet(tb.ids)
 	now := func() time.Time { return time.UnixMicro(tb.now.Load()).UTC() }
@@ -127,24 +127,6 @@ func requireError(t *testing.T, w *httptest.ResponseRecorder, status int, code, 
 		require.Equal(t, param, e.Param, w.Body.String())
 	}
 	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
-}
-
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func withRateLimit(rl RateLimit) option { return func(o *Options) { o.RateLimit = rl } }

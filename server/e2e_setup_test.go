@@ -1,14 +1,12 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless/client"
+	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/server"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
@@ -37,31 +36,12 @@ func eachDialect(t *testing.T, fn func(t *testing.T, d sqldb.Dialect)) {
 	}
 }
 
-// logBuffer collects the server's JSON log lines; it is safe for the
-// server's concurrent writers.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // platform is a running Cashless platform and what a test needs of it.
 type platform struct {
 	srv  *server.Server
 	base string // the public API's base URL
 	cfg  server.Config
-	logs *logBuffer
+	logs *syncbuf.Buffer
 	seq  atomic.Int64 // numbers the users a test signs up
 }
 
@@ -70,7 +50,7 @@ type platform struct {
 // confirms after about a millisecond unless mutate says otherwise.
 func setupPlatform(t *testing.T, d sqldb.Dialect, mutate ...func(*server.Config)) *platform {
 	t.Helper()
-	logs := &logBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := server.Config{
 		Addr:         "127.0.0.1:0",
 		InternalAddr: "127.0.0.1:0",

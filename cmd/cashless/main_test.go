@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -12,13 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/ledgerhttp"
 	"github.com/cashless-dev/cashless/server"
@@ -26,33 +25,14 @@ import (
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 )
 
-// syncBuffer is a buffer that the server's goroutines may write while the
-// test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testMain is a Main with captured output and an environment of its own.
 type testMain struct {
 	*Main
-	stdout, stderr *syncBuffer
+	stdout, stderr *syncbuf.Buffer
 }
 
 func newTestMain(env map[string]string) *testMain {
-	tm := &testMain{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	tm := &testMain{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
 	tm.Main = &Main{Stdout: tm.stdout, Stderr: tm.stderr, LookupEnv: func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok

@@ -1,7 +1,6 @@
 package ledgerhttp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,12 +8,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/ledgerhttp"
 )
@@ -124,7 +123,7 @@ func TestWireFormat(t *testing.T) {
 func TestInternalErrorsStayInside(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	srv := httptest.NewServer(ledgerhttp.NewHandler(b.engine, ledgerhttp.ServerOptions{
 		Token:  testToken,
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
@@ -175,23 +174,4 @@ func send(t *testing.T, baseURL, auth, method, path, body string) (int, string) 
 	require.NoError(t, err)
 	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	return resp.StatusCode, string(out)
-}
-
-// lockedBuffer is a log destination that the server's goroutines may write
-// while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
