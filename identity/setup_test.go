@@ -3,7 +3,6 @@ package identity_test
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	cashless "github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/identity/sqlstore"
+	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 	"github.com/cashless-dev/cashless/vault"
@@ -28,29 +28,12 @@ type testBundle struct {
 	vault *vault.Vault
 	// keeper is the vault's key keeper URL.
 	keeper string
-	clock  *clock
+	clock  *testclock.Clock
 	svc    *identity.Identity
 }
 
 // t0 has a microsecond part so that lost precision shows.
 var t0 = time.Date(2026, 3, 4, 5, 6, 7, 123_456_000, time.UTC)
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func setup(t *testing.T, url string, opts ...func(*identity.Options)) *testBundle {
 	t.Helper()
@@ -68,7 +51,7 @@ func setup(t *testing.T, url string, opts ...func(*identity.Options)) *testBundl
 	store := sqlstore.New(db)
 	t.Cleanup(store.Close)
 
-	b := &testBundle{ctx: ctx, url: url, db: db, store: store, vault: v, clock: &clock{now: t0}}
+	b := &testBundle{ctx: ctx, url: url, db: db, store: store, vault: v, clock: testclock.New(t0)}
 	o := identity.Options{
 		Now:      b.clock.Now,
 		TokenKey: testKey,

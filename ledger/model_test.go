@@ -14,6 +14,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -69,7 +70,7 @@ func newModelRun(t *testing.T, rt *rapid.T, d sqldb.Dialect) *modelRun {
 	rt.Cleanup(func() { db.Close() })
 	require.NoError(rt, sqlstore.Migrate(ctx, db))
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	clk := &clock{now: start}
+	clk := testclock.New(start)
 	store := sqlstore.New(db)
 	eng := ledger.NewEngine(store, ledger.Options{Now: clk.Now, ExpiryInterval: time.Hour})
 	rt.Cleanup(func() { _ = eng.Close(ctx) })

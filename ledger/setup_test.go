@@ -2,13 +2,13 @@ package ledger_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -22,25 +22,7 @@ type testBundle struct {
 	db     *sqldb.DB
 	store  *sqlstore.Store
 	engine *ledger.Engine
-	clock  *clock
-}
-
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+	clock  *testclock.Clock
 }
 
 func setup(t *testing.T, d sqldb.Dialect) *testBundle {
@@ -48,7 +30,7 @@ func setup(t *testing.T, d sqldb.Dialect) *testBundle {
 	ctx := context.Background()
 	db := sqldbtest.Open(t, d)
 	require.NoError(t, sqlstore.Migrate(ctx, db))
-	clk := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
 	store := sqlstore.New(db)
 	eng := ledger.NewEngine(store, ledger.Options{Now: clk.Now, ExpiryInterval: time.Hour})
 	t.Cleanup(func() { require.NoError(t, eng.Close(ctx)) })

@@ -16,6 +16,7 @@ import (
 	"github.com/cashless-dev/cashless/bank"
 	"github.com/cashless-dev/cashless/id"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/ledger"
 	ledgersql "github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/money"
@@ -111,26 +112,6 @@ func (s *splitBank) Status(ctx context.Context, ref string) (bank.Outcome, error
 	return s.in.Status(ctx, ref)
 }
 
-// clock is a settable time source.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-func (c *clock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // testBundle is a wallet service on a fresh wallet database, a real ledger
 // on a database of its own, a simulated bank and a vault.
 type testBundle struct {
@@ -142,7 +123,7 @@ type testBundle struct {
 	bank    *bank.Simulated
 	vault   *vault.Vault
 	dir     *directory
-	clock   *clock
+	clock   *testclock.Clock
 	wallets *wallet.Wallets
 }
 
@@ -179,7 +160,7 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 
 	b := &testBundle{ctx: ctx, db: db, store: store, ledger: eng, lstore: lstore, vault: v,
 		dir:   &directory{users: map[string]*identity.User{}},
-		clock: &clock{now: time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC)}}
+		clock: testclock.New(time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC))}
 	var ready sync.WaitGroup
 	ready.Add(1)
 	notify := func(o bank.Outcome) {
