@@ -14,9 +14,6 @@ import (
 // same statement cannot serve both.
 type dialect struct {
 	name sqldb.Dialect
-	// forUpdate is appended to SELECTs that lock rows. SQLite needs none: a
-	// write transaction (BEGIN IMMEDIATE) already excludes other writers.
-	forUpdate string
 	// upsertThrottle ends the INSERT of a throttle row so that an existing
 	// row takes the new values.
 	upsertThrottle string
@@ -25,8 +22,7 @@ type dialect struct {
 func dialectOf(d sqldb.Dialect) dialect {
 	if d == sqldb.MySQL {
 		return dialect{
-			name:      d,
-			forUpdate: " FOR UPDATE",
+			name: d,
 			upsertThrottle: ` ON DUPLICATE KEY UPDATE failures = VALUES(failures), window_start_us = VALUES(window_start_us),` +
 				` level = VALUES(level), locked_until_us = VALUES(locked_until_us)`,
 		}

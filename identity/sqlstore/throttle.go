@@ -25,7 +25,7 @@ func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]identi
 func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key string, t *identity.Throttle)) error {
 	keys = slices.Sorted(slices.Values(keys))
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		states, err := readThrottles(ctx, tx, keys, s.d.forUpdate)
+		states, err := readThrottles(ctx, tx, keys, s.d.name.ForUpdate())
 		if err != nil {
 			return err
 		}

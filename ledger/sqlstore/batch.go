@@ -39,7 +39,7 @@ func (b *batchTx) LockHead(ctx context.Context) (ledger.Head, error) {
 	if err := b.begin(ctx); err != nil {
 		return h, err
 	}
-	rows, err := b.tx.QueryContext(ctx, `SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1`+b.s.d.forUpdate)
+	rows, err := b.tx.QueryContext(ctx, `SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1`+b.s.d.name.ForUpdate())
 	if err != nil {
 		return h, fmt.Errorf("lock chain head: %w", err)
 	}
@@ -61,7 +61,7 @@ func (b *batchTx) LockAccounts(ctx context.Context, ids []string) (map[string]le
 	// ids arrive sorted; ORDER BY id makes InnoDB take the row locks in that
 	// same order in every engine, so two batches never deadlock on accounts.
 	err := b.s.chunked(ids, func(part []string) error {
-		return queryAccounts(ctx, b.tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.forUpdate, part, out)
+		return queryAccounts(ctx, b.tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), part, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lock accounts: %w", err)
@@ -106,7 +106,7 @@ func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.
 	}
 	out := make(map[string]ledger.PendingTransfer, len(ids))
 	err := b.s.chunked(ids, func(part []string) error {
-		rows, err := b.tx.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.forUpdate, stringArgs(part)...)
+		rows, err := b.tx.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), stringArgs(part)...)
 		if err != nil {
 			return err
 		}

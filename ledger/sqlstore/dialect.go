@@ -8,16 +8,11 @@ import (
 // same statement cannot serve both.
 type dialect struct {
 	name sqldb.Dialect
-	// forUpdate is appended to SELECTs that lock rows. SQLite needs none: a
-	// write transaction (BEGIN IMMEDIATE) already excludes other writers.
-	forUpdate string
 	// upsertAccounts ends a multi-row INSERT into ledger_accounts so that an
 	// existing row takes the new balances.
 	upsertAccounts string
 	// upsertPending does the same for ledger_pending state changes.
 	upsertPending string
-	// insertIgnore starts an INSERT that skips rows whose key exists.
-	insertIgnore string
 	// maxParams bounds the placeholders in one statement.
 	maxParams int
 }
@@ -25,12 +20,10 @@ type dialect struct {
 func dialectOf(d sqldb.Dialect) dialect {
 	if d == sqldb.MySQL {
 		return dialect{
-			name:      d,
-			forUpdate: " FOR UPDATE",
+			name: d,
 			upsertAccounts: ` ON DUPLICATE KEY UPDATE debits_posted = VALUES(debits_posted), credits_posted = VALUES(credits_posted),` +
 				` debits_pending = VALUES(debits_pending), credits_pending = VALUES(credits_pending)`,
 			upsertPending: ` ON DUPLICATE KEY UPDATE state = VALUES(state), expires_us = VALUES(expires_us)`,
-			insertIgnore:  "INSERT IGNORE",
 			maxParams:     60000,
 		}
 	}
@@ -39,7 +32,6 @@ func dialectOf(d sqldb.Dialect) dialect {
 		upsertAccounts: ` ON CONFLICT (id) DO UPDATE SET debits_posted = excluded.debits_posted, credits_posted = excluded.credits_posted,` +
 			` debits_pending = excluded.debits_pending, credits_pending = excluded.credits_pending`,
 		upsertPending: ` ON CONFLICT (id) DO UPDATE SET state = excluded.state, expires_us = excluded.expires_us`,
-		insertIgnore:  "INSERT OR IGNORE",
 		maxParams:     30000,
 	}
 }

@@ -49,7 +49,7 @@ func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (
 		ids[i] = a.ID
 	}
 	selectIn := func(part []string) string {
-		return `SELECT ` + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(part)) + `) ORDER BY id` + s.d.forUpdate
+		return `SELECT ` + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(part)) + `) ORDER BY id` + s.d.name.ForUpdate()
 	}
 	existing := make(map[string]ledger.Account, len(ids))
 	if err := s.chunked(ids, func(part []string) error { return queryAccounts(ctx, tx, selectIn(part), part, existing) }); err != nil {
