@@ -17,18 +17,22 @@ import (
 // readyTimeout bounds each database ping of /readyz.
 const readyTimeout = 2 * time.Second
 
-// publicHandler lists every route of the public listener.
+// publicHandler lists every route of the public listener. The public API
+// under /v1/ gives requests their ids, logs and times them by route itself,
+// so it is mounted beside the instrumented operational routes, not in them.
 func (s *Server) publicHandler() http.Handler {
+	ops := http.NewServeMux()
+	ops.HandleFunc("GET /healthz", s.healthz)
+	ops.HandleFunc("GET /readyz", s.readyz)
+	ops.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	mux.Handle("/", s.instrument(ops))
 	for _, u := range s.units {
 		if u.public != nil {
 			mux.Handle("/v1/", u.public)
 		}
 	}
-	return s.instrument(mux)
+	return mux
 }
 
 // internalHandler serves each running service's internal API under
@@ -91,7 +95,6 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 			id = newRequestID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		r.Header.Set("X-Request-Id", id) // the public API logs under the same id
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		elapsed := time.Since(start)
@@ -110,9 +113,6 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		level := slog.LevelInfo
 		switch route {
 		case "/healthz", "/readyz", "/metrics":
-			level = slog.LevelDebug
-		case "/v1/":
-			// The public API writes its own line, with the route pattern.
 			level = slog.LevelDebug
 		}
 		s.log.LogAttrs(r.Context(), level, "http request",
