@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -21,13 +23,13 @@ import (
 // A call that fails is rolled back alone and the others commit. A call
 // returns only once its work is durable, or failed and undone.
 //
-// On SQLite one committer runs (one writer is all SQLite allows). On MySQL
-// several may run at once (GroupOptions.Committers), each with its own
-// transaction, so that the round trips of their statements overlap.
+// One committer runs per Group: SQLite allows one writer, and on MySQL
+// several committers were measured to deadlock each other and do worse
+// (docs/BENCHMARKS.md). Several instances of a service still commit at once
+// on MySQL; a call that loses a deadlock to another instance is run again.
 type Group struct {
-	db       *sql.DB
-	maxBatch int
-	queue    chan *groupCall
+	db    *sql.DB
+	queue chan *groupCall
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -50,40 +52,20 @@ const (
 // ErrGroupClosed is returned by Do after Close.
 var ErrGroupClosed = errors.New("sqldb: group closed")
 
-// GroupOptions configure a Group. Zero fields take the defaults.
-type GroupOptions struct {
-	// MaxBatch bounds the calls in one transaction (256).
-	MaxBatch int
-	// Committers is how many transactions run at once on MySQL (1); SQLite
-	// always has one. More committers overlap the round trips of their
-	// statements, but batches then lock rows in different orders and
-	// deadlock each other; on a small MySQL server that is busy anyway
-	// (measured on two cores: docs/BENCHMARKS.md) one committer did best.
-	Committers int
-}
+// maxBatch bounds the calls in one transaction.
+const maxBatch = 256
 
 // NewGroup starts a group committer on db's write pool. Close it to stop.
-func NewGroup(db *DB, opts GroupOptions) *Group {
-	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 256
-	}
-	if db.Dialect != MySQL || opts.Committers <= 0 {
-		opts.Committers = 1
-	}
+func NewGroup(db *DB) *Group {
 	g := &Group{
-		db:       db.Write,
-		maxBatch: opts.MaxBatch,
-		queue:    make(chan *groupCall, 4*opts.MaxBatch),
-		closed:   make(chan struct{}),
-		done:     make(chan struct{}),
-	}
-	var wg sync.WaitGroup
-	for range opts.Committers {
-		wg.Go(g.run)
+		db:     db.Write,
+		queue:  make(chan *groupCall, 4*maxBatch),
+		closed: make(chan struct{}),
+		done:   make(chan struct{}),
 	}
 	go func() {
-		wg.Wait()
-		close(g.done)
+		defer close(g.done)
+		g.run()
 	}()
 	return g
 }
@@ -136,7 +118,7 @@ func (g *Group) Close() {
 }
 
 func (g *Group) run() {
-	batch := make([]*groupCall, 0, g.maxBatch)
+	batch := make([]*groupCall, 0, maxBatch)
 	for {
 		batch = batch[:0]
 		select {
@@ -154,7 +136,7 @@ func (g *Group) run() {
 			}
 		}
 	fill:
-		for len(batch) < g.maxBatch {
+		for len(batch) < maxBatch {
 			select {
 			case c := <-g.queue:
 				batch = append(batch, c)
@@ -251,15 +233,17 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 }
 
 // alone runs one call in a transaction of its own. A transaction that
-// loses a deadlock or a lock wait on MySQL (committers running at once may
-// lock the same rows in different orders) is run again, a few times.
+// loses a deadlock or a lock wait on MySQL (instances committing at once
+// may lock the same rows in different orders) is run again after a short
+// random pause, so that the two stop meeting.
 func (g *Group) alone(c *groupCall) {
 	defer close(c.done)
 	for attempt := 0; ; attempt++ {
 		c.err = g.once(c)
-		if attempt == 3 || !lockConflict(c.err) {
+		if attempt == 7 || !lockConflict(c.err) {
 			return
 		}
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << attempt)))
 	}
 }
 

@@ -29,7 +29,7 @@ func setupGroup(t *testing.T, url string) *groupBundle {
 	t.Cleanup(func() { db.Close() })
 	_, err = db.Write.ExecContext(t.Context(), `CREATE TABLE group_rows (id BIGINT NOT NULL PRIMARY KEY)`)
 	require.NoError(t, err)
-	g := sqldb.NewGroup(db, sqldb.GroupOptions{Committers: 1})
+	g := sqldb.NewGroup(db)
 	t.Cleanup(g.Close)
 	return &groupBundle{db: db, group: g}
 }
@@ -282,9 +282,9 @@ func TestGroupCloseDrainsQueuedCalls(t *testing.T) {
 	})
 }
 
-// With several committers (an option on MySQL), calls that lock the same rows
-// in opposite orders deadlock each other's transactions; the losers run
-// again, and every call still takes effect exactly once.
+// Several instances of a service (here, groups on one database) whose calls
+// lock the same rows in opposite orders deadlock each other's transactions
+// on MySQL; the losers run again, and every call takes effect exactly once.
 func TestGroupCommittersSurviveDeadlocks(t *testing.T) {
 	t.Parallel()
 	sqldbtest.Each(t, func(t *testing.T, url string) {
@@ -296,8 +296,11 @@ func TestGroupCommittersSurviveDeadlocks(t *testing.T) {
 		require.NoError(t, err)
 		_, err = db.Write.ExecContext(t.Context(), `INSERT INTO group_counters (id, n) VALUES (1, 0), (2, 0)`)
 		require.NoError(t, err)
-		g := sqldb.NewGroup(db, sqldb.GroupOptions{Committers: 4})
-		t.Cleanup(g.Close)
+		groups := make([]*sqldb.Group, 4)
+		for i := range groups {
+			groups[i] = sqldb.NewGroup(db)
+			t.Cleanup(groups[i].Close)
+		}
 
 		const n = 300
 		errs := make([]error, n)
@@ -308,7 +311,7 @@ func TestGroupCommittersSurviveDeadlocks(t *testing.T) {
 				if i%2 == 1 {
 					first, second = 2, 1
 				}
-				errs[i] = g.Do(t.Context(), func(tx *sql.Tx) error {
+				errs[i] = groups[i%len(groups)].Do(t.Context(), func(tx *sql.Tx) error {
 					for _, id := range []int{first, second} {
 						if _, err := tx.Exec(`UPDATE group_counters SET n = n + 1 WHERE id = ?`, id); err != nil {
 							return err

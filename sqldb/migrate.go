@@ -50,11 +50,7 @@ func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) erro
 				return fmt.Errorf("migration %s: %w", version, err)
 			}
 		}
-		insert := "INSERT OR IGNORE"
-		if db.Dialect == MySQL {
-			insert = "INSERT IGNORE"
-		}
-		if _, err := db.Write.ExecContext(ctx, insert+` INTO `+table+` (version) VALUES (?)`, version); err != nil {
+		if _, err := db.Write.ExecContext(ctx, db.Dialect.InsertIgnore()+` INTO `+table+` (version) VALUES (?)`, version); err != nil {
 			return fmt.Errorf("record migration %s: %w", version, err)
 		}
 	}

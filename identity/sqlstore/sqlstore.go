@@ -30,7 +30,7 @@ var _ identity.Store = (*Store)(nil)
 // New returns a store on db; Migrate must have run. Close it to stop its
 // group committer.
 func New(db *sqldb.DB) *Store {
-	return &Store{db: db, d: dialectOf(db.Dialect), group: sqldb.NewGroup(db, sqldb.GroupOptions{})}
+	return &Store{db: db, d: dialectOf(db.Dialect), group: sqldb.NewGroup(db)}
 }
 
 // Close stops the store's group committer, after the writes already

@@ -34,7 +34,7 @@ var _ wallet.Store = (*Store)(nil)
 // New returns a store on db; Migrate must have run. Close it to stop its
 // group committer.
 func New(db *sqldb.DB) *Store {
-	return &Store{db: db, group: sqldb.NewGroup(db, sqldb.GroupOptions{})}
+	return &Store{db: db, group: sqldb.NewGroup(db)}
 }
 
 // Close stops the store's writer; the database stays open.
