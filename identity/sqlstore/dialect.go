@@ -1,11 +1,7 @@
 package sqlstore
 
 import (
-	"errors"
 	"strings"
-
-	"github.com/go-sql-driver/mysql"
-	sqlite "modernc.org/sqlite"
 
 	"github.com/cashless-dev/cashless/sqldb"
 )
@@ -13,7 +9,6 @@ import (
 // dialect is the seam between SQLite and MySQL: the few places where the
 // same statement cannot serve both.
 type dialect struct {
-	name sqldb.Dialect
 	// upsertThrottle ends the INSERT of a throttle row so that an existing
 	// row takes the new values.
 	upsertThrottle string
@@ -22,13 +17,11 @@ type dialect struct {
 func dialectOf(d sqldb.Dialect) dialect {
 	if d == sqldb.MySQL {
 		return dialect{
-			name: d,
 			upsertThrottle: ` ON DUPLICATE KEY UPDATE failures = VALUES(failures), window_start_us = VALUES(window_start_us),` +
 				` level = VALUES(level), locked_until_us = VALUES(locked_until_us)`,
 		}
 	}
 	return dialect{
-		name: d,
 		upsertThrottle: ` ON CONFLICT (throttle_key) DO UPDATE SET failures = excluded.failures, window_start_us = excluded.window_start_us,` +
 			` level = excluded.level, locked_until_us = excluded.locked_until_us`,
 	}
@@ -43,27 +36,20 @@ func dialectOf(d sqldb.Dialect) dialect {
 // The offending value may itself be text (a username), so only the part
 // after the last marker is read.
 func duplicateKey(err error) string {
-	var me *mysql.MySQLError
-	if errors.As(err, &me) && me.Number == 1062 {
-		i := strings.LastIndex(me.Message, "for key '")
-		if i < 0 {
-			return "?"
-		}
-		key := strings.TrimSuffix(me.Message[i+len("for key '"):], "'")
+	if !sqldb.IsDuplicate(err) {
+		return ""
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, "for key '"); i >= 0 { // MySQL
+		key := strings.TrimSuffix(msg[i+len("for key '"):], "'")
 		return key[strings.LastIndexByte(key, '.')+1:]
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) && (se.Code() == 2067 || se.Code() == 1555) {
-		msg := se.Error()
-		i := strings.LastIndex(msg, "constraint failed: ")
-		if i < 0 {
-			return "?"
-		}
+	if i := strings.LastIndex(msg, "constraint failed: "); i >= 0 { // SQLite
 		key := msg[i+len("constraint failed: "):]
 		if j := strings.IndexByte(key, ' '); j >= 0 {
 			key = key[:j]
 		}
 		return key[strings.LastIndexByte(key, '.')+1:]
 	}
-	return ""
+	return "?"
 }

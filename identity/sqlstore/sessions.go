@@ -28,7 +28,7 @@ func insertSession(ctx context.Context, tx *sql.Tx, ses *identity.SessionRecord)
 
 // CreateSession implements identity.Store.
 func (s *Store) CreateSession(ctx context.Context, ses *identity.SessionRecord) error {
-	return wrap("create session", s.write(ctx, func(tx *sql.Tx) error { return insertSession(ctx, tx, ses) }))
+	return wrap("create session", s.group.Do(ctx, func(tx *sql.Tx) error { return insertSession(ctx, tx, ses) }))
 }
 
 // RotateRefresh implements identity.Store. Spending the token is one
@@ -39,7 +39,7 @@ func (s *Store) CreateSession(ctx context.Context, ses *identity.SessionRecord) 
 func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string, error) {
 	var userID string
 	var ok bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		userID, ok = "", false // the function may run more than once
 		now := sqldb.Micros(r.Now)
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_refresh_tokens SET used_us = ? WHERE hash = ? AND session_id = ? AND used_us = 0`,
@@ -136,7 +136,7 @@ func (s *Store) Sessions(ctx context.Context, userID string, now time.Time) ([]*
 
 // RevokeSession implements identity.Store.
 func (s *Store) RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_sessions SET revoked_us = ? WHERE id = ? AND user_id = ? AND revoked_us = 0 AND expires_us > ?`,
 			sqldb.Micros(now), sessionID, userID, sqldb.Micros(now)))
 		if err == nil && n == 0 {

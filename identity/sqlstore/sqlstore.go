@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 
 	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -50,18 +49,6 @@ func Migrate(ctx context.Context, db *sqldb.DB) error {
 	return sqldb.Migrate(ctx, db, sub, "identity")
 }
 
-// write runs fn through the group committer, retrying a few times when
-// it lost a race with another instance (a MySQL deadlock, for one).
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	var err error
-	for range 3 {
-		if err = s.group.Do(ctx, fn); err == nil || !sqldb.IsRetryable(err) {
-			return err
-		}
-	}
-	return err
-}
-
 // nullBytes stores nil as NULL.
 func nullBytes(b []byte) any {
 	if b == nil {
@@ -76,17 +63,6 @@ func nullString(v string) any {
 		return nil
 	}
 	return v
-}
-
-// inList returns "?,?,?" for n values.
-func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-func stringArgs(ids []string) []any {
-	args := make([]any, len(ids))
-	for i, v := range ids {
-		args[i] = v
-	}
-	return args
 }
 
 // affected returns the rows a statement changed.

@@ -21,11 +21,12 @@ func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]identi
 
 // UpdateThrottles implements identity.Store. The rows are locked in key
 // order (MySQL), so two instances updating the same keys queue instead of
-// deadlocking; a first insert racing another is retried by write.
+// deadlocking; a first insert that still deadlocks with another instance's
+// is run again by the group committer.
 func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key string, t *identity.Throttle)) error {
 	keys = slices.Sorted(slices.Values(keys))
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		states, err := readThrottles(ctx, tx, keys, s.d.name.ForUpdate())
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		states, err := readThrottles(ctx, tx, keys, s.db.Dialect.ForUpdate())
 		if err != nil {
 			return err
 		}
@@ -45,7 +46,7 @@ func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key 
 
 // ResetThrottle implements identity.Store.
 func (s *Store) ResetThrottle(ctx context.Context, key string) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM identity_login_throttle WHERE throttle_key = ?`, key)
 		return err
 	})
@@ -62,7 +63,7 @@ func readThrottles(ctx context.Context, q querier, keys []string, suffix string)
 		return out, nil
 	}
 	rows, err := q.QueryContext(ctx, `SELECT throttle_key, failures, window_start_us, level, locked_until_us FROM identity_login_throttle`+
-		` WHERE throttle_key IN (`+inList(len(keys))+`) ORDER BY throttle_key`+suffix, stringArgs(keys)...)
+		` WHERE throttle_key IN (`+sqldb.Marks(len(keys))+`) ORDER BY throttle_key`+suffix, sqldb.Args(keys)...)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ const maxIDs = 500
 
 // CreateUser implements identity.Store.
 func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *identity.SessionRecord) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
 			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, sqldb.Micros(u.Created))
@@ -94,7 +94,7 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.U
 	for len(ids) > 0 {
 		part := ids[:min(len(ids), maxIDs)]
 		ids = ids[len(part):]
-		rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE id IN (`+inList(len(part))+`)`, stringArgs(part)...)
+		rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part)...)
 		if err != nil {
 			return nil, fmt.Errorf("read users: %w", err)
 		}
@@ -129,7 +129,7 @@ func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
 
 // SetTOTPSecret implements identity.Store.
 func (s *Store) SetTOTPSecret(ctx context.Context, userID string, sealed []byte) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_users SET totp_secret = ? WHERE id = ? AND totp_enabled = 0`, sealed, userID))
 		if err == nil && n == 0 {
 			return errNoRow
@@ -149,7 +149,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, s
 	if enable {
 		query = `UPDATE identity_users SET totp_last_step = ?, totp_enabled = 1 WHERE id = ? AND totp_secret = ? AND totp_last_step < ? AND totp_enabled = 0`
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, query, step, userID, sealed, step))
 		if err == nil && n == 0 {
 			return errNoRow
@@ -164,7 +164,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, s
 
 // RecordKYC implements identity.Store.
 func (s *Store) RecordKYC(ctx context.Context, k *identity.KYCRecord) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
 			` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, k.Status, k.Reason, k.IDNumberSealed, nullBytes(k.AddressSealed), sqldb.Micros(k.Created))
 		if err != nil || k.Status != identity.KYCApproved {

@@ -61,7 +61,7 @@ func (b *batchTx) LockAccounts(ctx context.Context, ids []string) (map[string]le
 	// ids arrive sorted; ORDER BY id makes InnoDB take the row locks in that
 	// same order in every engine, so two batches never deadlock on accounts.
 	err := b.s.chunked(ids, func(part []string) error {
-		return queryAccounts(ctx, b.tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), part, out)
+		return queryAccounts(ctx, b.tx, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+sqldb.Marks(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), part, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lock accounts: %w", err)
@@ -77,7 +77,7 @@ func (b *batchTx) Transfers(ctx context.Context, ids []string) (map[string]ledge
 	}
 	var found []string
 	err := b.s.chunked(ids, func(part []string) error {
-		rows, err := b.tx.QueryContext(ctx, `SELECT id FROM ledger_transfers WHERE id IN (`+inList(len(part))+`)`, stringArgs(part)...)
+		rows, err := b.tx.QueryContext(ctx, `SELECT id FROM ledger_transfers WHERE id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part)...)
 		if err != nil {
 			return err
 		}
@@ -106,7 +106,7 @@ func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.
 	}
 	out := make(map[string]ledger.PendingTransfer, len(ids))
 	err := b.s.chunked(ids, func(part []string) error {
-		rows, err := b.tx.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE id IN (`+inList(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), stringArgs(part)...)
+		rows, err := b.tx.QueryContext(ctx, `SELECT `+pendingColumns+` FROM ledger_pending WHERE id IN (`+sqldb.Marks(len(part))+`) ORDER BY id`+b.s.d.name.ForUpdate(), sqldb.Args(part)...)
 		if err != nil {
 			return err
 		}

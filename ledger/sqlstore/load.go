@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cashless-dev/cashless/ledger"
+	"github.com/cashless-dev/cashless/sqldb"
 )
 
 // Load implements ledger.BatchTx. On MySQL every read (and the BEGIN before
@@ -29,16 +30,16 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 	}
 	sb.WriteString(`SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1 FOR UPDATE`)
 	if len(req.TransferIDs) > 0 {
-		sb.WriteString(";\nSELECT id FROM ledger_transfers WHERE id IN (" + inList(len(req.TransferIDs)) + `)`)
-		args = append(args, stringArgs(req.TransferIDs)...)
+		sb.WriteString(";\nSELECT id FROM ledger_transfers WHERE id IN (" + sqldb.Marks(len(req.TransferIDs)) + `)`)
+		args = append(args, sqldb.Args(req.TransferIDs)...)
 	}
 	if len(req.PendingIDs) > 0 {
-		sb.WriteString(";\nSELECT " + pendingColumns + ` FROM ledger_pending WHERE id IN (` + inList(len(req.PendingIDs)) + `) ORDER BY id FOR UPDATE`)
-		args = append(args, stringArgs(req.PendingIDs)...)
+		sb.WriteString(";\nSELECT " + pendingColumns + ` FROM ledger_pending WHERE id IN (` + sqldb.Marks(len(req.PendingIDs)) + `) ORDER BY id FOR UPDATE`)
+		args = append(args, sqldb.Args(req.PendingIDs)...)
 	}
 	if len(req.AccountIDs) > 0 {
-		sb.WriteString(";\nSELECT " + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(req.AccountIDs)) + `) ORDER BY id FOR UPDATE`)
-		args = append(args, stringArgs(req.AccountIDs)...)
+		sb.WriteString(";\nSELECT " + accountColumns + ` FROM ledger_accounts WHERE id IN (` + sqldb.Marks(len(req.AccountIDs)) + `) ORDER BY id FOR UPDATE`)
+		args = append(args, sqldb.Args(req.AccountIDs)...)
 	}
 	// The transaction may have begun even when a later statement of the
 	// query fails (a lock wait timeout rolls back only that statement), so

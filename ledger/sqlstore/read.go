@@ -21,7 +21,7 @@ func (s *Store) chunked(ids []string, fn func(part []string) error) error {
 }
 
 func queryAccounts(ctx context.Context, q queryer, stmt string, ids []string, out map[string]ledger.Account) error {
-	rows, err := q.QueryContext(ctx, stmt, stringArgs(ids)...)
+	rows, err := q.QueryContext(ctx, stmt, sqldb.Args(ids)...)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (
 		ids[i] = a.ID
 	}
 	selectIn := func(part []string) string {
-		return `SELECT ` + accountColumns + ` FROM ledger_accounts WHERE id IN (` + inList(len(part)) + `) ORDER BY id` + s.d.name.ForUpdate()
+		return `SELECT ` + accountColumns + ` FROM ledger_accounts WHERE id IN (` + sqldb.Marks(len(part)) + `) ORDER BY id` + s.d.name.ForUpdate()
 	}
 	existing := make(map[string]ledger.Account, len(ids))
 	if err := s.chunked(ids, func(part []string) error { return queryAccounts(ctx, tx, selectIn(part), part, existing) }); err != nil {
@@ -81,7 +81,7 @@ func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (
 func (s *Store) Accounts(ctx context.Context, ids []string) (map[string]ledger.Account, error) {
 	out := make(map[string]ledger.Account, len(ids))
 	err := s.chunked(ids, func(part []string) error {
-		return queryAccounts(ctx, s.db.Read, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+inList(len(part))+`)`, part, out)
+		return queryAccounts(ctx, s.db.Read, `SELECT `+accountColumns+` FROM ledger_accounts WHERE id IN (`+sqldb.Marks(len(part))+`)`, part, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read accounts: %w", err)
@@ -97,7 +97,7 @@ func (s *Store) Transfers(ctx context.Context, ids []string) (map[string]ledger.
 func (s *Store) transfers(ctx context.Context, q queryer, ids []string) (map[string]ledger.StoredTransfer, error) {
 	out := make(map[string]ledger.StoredTransfer)
 	err := s.chunked(ids, func(part []string) error {
-		return queryTransfers(ctx, q, `SELECT `+transferColumns+` FROM ledger_transfers WHERE id IN (`+inList(len(part))+`)`, stringArgs(part), func(t ledger.StoredTransfer) {
+		return queryTransfers(ctx, q, `SELECT `+transferColumns+` FROM ledger_transfers WHERE id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part), func(t ledger.StoredTransfer) {
 			out[t.ID] = t
 		})
 	})

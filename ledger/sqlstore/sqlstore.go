@@ -74,17 +74,6 @@ func placeholders(rows, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
 }
 
-// inList returns "?,?,?" for n values.
-func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-func stringArgs(ids []string) []any {
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	return args
-}
-
 // queryer is what *sql.DB and *sql.Tx share.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)

@@ -53,7 +53,7 @@ func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord) (*wa
 		if cashless.ErrorCode(err) != wallet.EFundingNotFound {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+placeholders(14)+`)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+sqldb.Marks(14)+`)`,
 			f.ID, f.Kind, f.UserID, f.Amount.Currency, f.Amount.Minor, f.Status, f.FailureCode, f.BankOutcome,
 			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, sqldb.Micros(f.Created), sqldb.Micros(f.Updated), sqldb.Micros(f.Completed)); err != nil {
 			return fmt.Errorf("insert funding: %w", err)

@@ -64,7 +64,7 @@ func (s *Store) CreateRequests(ctx context.Context, rs []*wallet.RequestRecord) 
 			return nil
 		}
 		for _, r := range rs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_requests (`+requestColumns+`) VALUES (`+placeholders(15)+`)`,
+			if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_requests (`+requestColumns+`) VALUES (`+sqldb.Marks(15)+`)`,
 				r.ID, r.Requester.UserID, r.Payer.UserID, r.Amount.Currency, r.Amount.Minor, r.Message, r.Status,
 				r.SplitID, r.TransferID, r.Attempt, r.IdempotencyKey, r.Seq, sqldb.Micros(r.Created), sqldb.Micros(r.Expires), sqldb.Micros(r.Created)); err != nil {
 				return fmt.Errorf("insert request: %w", err)
@@ -144,7 +144,7 @@ func (s *Store) ExpireRequests(ctx context.Context, now time.Time, limit int) (i
 		if len(args) == 0 {
 			return nil
 		}
-		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE status = ? AND id IN (`+placeholders(len(args))+`)`,
+		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE status = ? AND id IN (`+sqldb.Marks(len(args))+`)`,
 			append([]any{wallet.RequestExpired, sqldb.Micros(now), wallet.RequestPending}, args...)...)
 		if err != nil {
 			return fmt.Errorf("expire requests: %w", err)

@@ -63,7 +63,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+placeholders(14)+`)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+sqldb.Marks(14)+`)`,
 			in.ID, in.From.UserID, in.To.UserID, in.Amount.Currency, in.Amount.Minor, in.Message, string(in.Visibility),
 			in.Status, in.FailureCode, in.RequestID, in.IdempotencyKey, strings.Join(in.Windows, ","),
 			sqldb.Micros(in.Created), sqldb.Micros(in.Updated)); err != nil {
@@ -303,7 +303,7 @@ func (s *Store) LimitUsage(ctx context.Context, userID, currency string, windows
 	for _, w := range windows {
 		args = append(args, w)
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT window_key, used FROM wallet_limit_usage WHERE user_id = ? AND currency = ? AND window_key IN (`+placeholders(len(windows))+`)`, args...)
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT window_key, used FROM wallet_limit_usage WHERE user_id = ? AND currency = ? AND window_key IN (`+sqldb.Marks(len(windows))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read limit usage: %w", err)
 	}
