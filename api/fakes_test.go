@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -80,7 +81,7 @@ func (f *fakeIdentity) Refresh(ctx context.Context, token string, c identity.Cli
 
 func (f *fakeIdentity) Authenticate(ctx context.Context, token string) (identity.Principal, error) {
 	if token == "tok-broken" {
-		return identity.Principal{}, errorString("identity store down")
+		return identity.Principal{}, errors.New("identity store down")
 	}
 	id, ok := strings.CutPrefix(token, "tok-")
 	if _, err := f.User(ctx, id); !ok || err != nil {
@@ -155,7 +156,7 @@ func (f *fakeWallet) Send(ctx context.Context, in wallet.SendInput) (*wallet.Tra
 		panic("boom")
 	}
 	if in.Message == "fail" {
-		return nil, errorString("ledger unreachable")
+		return nil, errors.New("ledger unreachable")
 	}
 	if f.block != nil {
 		<-f.block
@@ -331,5 +332,5 @@ func (f *fakeWallet) Activity(ctx context.Context, userID, currency string, p ca
 }
 
 func (f *fakeWallet) PayCode(ctx context.Context, userID string) (*wallet.PayCode, error) {
-	return &wallet.PayCode{Payload: "000201010211", PNG: []byte("\x89PNG\r\n\x1a\nfake")}, nil
+	return &wallet.PayCode{Payload: "000201010211"}, nil
 }

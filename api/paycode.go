@@ -1,6 +1,14 @@
 package api
 
-import "net/http"
+import (
+	"fmt"
+	"net/http"
+
+	"github.com/cashless-dev/cashless/emvqr"
+)
+
+// payCodePNGSize is the side of the PayCode image, in pixels.
+const payCodePNGSize = 512
 
 func (s *Server) paycode(c *call) (int, any, error) {
 	if _, err := c.params(); err != nil {
@@ -21,5 +29,9 @@ func (s *Server) paycodePNG(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, raw{contentType: "image/png", body: p.PNG}, nil
+	png, err := emvqr.PNG(p.Payload, payCodePNGSize)
+	if err != nil {
+		return 0, nil, fmt.Errorf("draw paycode: %w", err)
+	}
+	return http.StatusOK, raw{contentType: "image/png", body: png}, nil
 }

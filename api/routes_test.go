@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/json"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -185,6 +187,9 @@ func TestResponses(t *testing.T) {
 	w = tb.do(t, req{method: "GET", path: "/v1/paycode.png"})
 	require.Equal(t, "image/png", w.Header().Get("Content-Type"))
 	require.True(t, strings.HasPrefix(w.Body.String(), "\x89PNG"))
+	img, err := png.Decode(w.Body)
+	require.NoError(t, err)
+	require.Equal(t, image.Rect(0, 0, 512, 512), img.Bounds())
 
 	w = tb.do(t, req{method: "GET", path: "/v1/withdrawals/tu_1"})
 	requireError(t, w, 404, "funding_not_found", "")

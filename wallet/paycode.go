@@ -14,12 +14,9 @@ import (
 // of an EMV payload.
 const payCodeGUID = "dev.cashless.p2p"
 
-// payCodePNGSize is the side of the PayCode image, in pixels.
-const payCodePNGSize = 512
-
 // PayCode implements Service: a static EMV QR payload that names the user
-// in the Cashless P2P template, and its PNG. A QR code is public, so it
-// carries the username (or "Cashless user"), never the name or phone.
+// in the Cashless P2P template. A QR code is public, so it carries the
+// username (or "Cashless user"), never the name or phone.
 func (w *Wallets) PayCode(ctx context.Context, userID string) (*PayCode, error) {
 	u, err := w.dir.User(ctx, userID)
 	if err != nil {
@@ -56,11 +53,7 @@ func (w *Wallets) PayCode(ctx context.Context, userID string) (*PayCode, error) 
 	if err != nil {
 		return nil, fmt.Errorf("encode paycode: %w", err)
 	}
-	png, err := emvqr.PNG(payload, payCodePNGSize)
-	if err != nil {
-		return nil, fmt.Errorf("draw paycode: %w", err)
-	}
-	return &PayCode{Payload: payload, PNG: png}, nil
+	return &PayCode{Payload: payload}, nil
 }
 
 // payCodeUser returns the user id a PayCode payload names: EInvalidPayCode

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/emvqr"
 	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
@@ -74,7 +75,9 @@ func TestSend(t *testing.T) {
 			require.NotContains(t, pc.Payload, bob.Phone)
 			require.NotContains(t, pc.Payload, "Bob")
 			require.Contains(t, pc.Payload, "bob")
-			require.NotEmpty(t, pc.PNG)
+			png, err := emvqr.PNG(pc.Payload, 512) // as GET /v1/paycode.png draws it
+			require.NoError(t, err)
+			require.NotEmpty(t, png)
 			tr, err := b.wallets.Send(b.ctx, wallet.SendInput{UserID: ada.ID, To: wallet.Recipient{PayCode: pc.Payload}, Amount: hkd(1), IdempotencyKey: "p"})
 			require.NoError(t, err)
 			require.Equal(t, bob.ID, tr.To.UserID)

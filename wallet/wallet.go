@@ -248,9 +248,9 @@ type LimitUsage struct {
 }
 
 // PayCode is a user's receive code: an EMV-style QR payload with CRC16.
+// Drawing it as an image is left to the adapter that shows it.
 type PayCode struct {
 	Payload string
-	PNG     []byte
 }
 
 // Service is the wallet service. Errors carry the codes above, identity's
