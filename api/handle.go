@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/idempotency"
@@ -173,24 +174,8 @@ func bearer(r *http.Request) (string, error) {
 		return "", errorf(EMissingToken, "This call needs an Authorization: Bearer <access token> header.")
 	}
 	const scheme = "bearer "
-	if len(h) <= len(scheme) || !equalFoldASCII(h[:len(scheme)], scheme) {
+	if len(h) <= len(scheme) || !strings.EqualFold(h[:len(scheme)], scheme) {
 		return "", errorf(identity.EInvalidToken, "The Authorization header must be Bearer <access token>.")
 	}
 	return h[len(scheme):], nil
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }

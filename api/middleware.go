@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -131,11 +132,7 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 
 // panicError stands for a recovered panic; it is internal, so the client
 // gets the generic message.
-var panicError = errorString("handler panicked")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var panicError = errors.New("handler panicked")
 
 // limitBody caps every request body at MaxBodyBytes; reading past it fails
 // with *http.MaxBytesError, which becomes 413 body_too_large.

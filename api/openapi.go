@@ -11,9 +11,6 @@ import (
 //go:embed openapi.json
 var openAPIDocument []byte
 
-// OpenAPI returns the OpenAPI 3.1 document served at /v1/openapi.json.
-func OpenAPI() []byte { return append([]byte(nil), openAPIDocument...) }
-
 func (s *Server) openAPI(c *call) (int, any, error) {
 	return http.StatusOK, raw{contentType: jsonType, body: openAPIDocument}, nil
 }

@@ -17,7 +17,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`
 	}
-	require.NoError(t, json.Unmarshal(OpenAPI(), &doc))
+	require.NoError(t, json.Unmarshal(openAPIDocument, &doc))
 	require.True(t, strings.HasPrefix(doc.OpenAPI, "3.1."), doc.OpenAPI)
 
 	var documented, served []string
@@ -37,7 +37,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	// The document is what the server serves, without a token.
 	w := tb.do(t, req{method: "GET", path: "/v1/openapi.json", token: "-"})
 	require.Equal(t, 200, w.Code)
-	require.JSONEq(t, string(OpenAPI()), w.Body.String())
+	require.JSONEq(t, string(openAPIDocument), w.Body.String())
 	require.True(t, json.Valid(w.Body.Bytes()))
 }
 
@@ -45,7 +45,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 func TestOpenAPIRefsResolve(t *testing.T) {
 	t.Parallel()
 	var doc map[string]any
-	require.NoError(t, json.Unmarshal(OpenAPI(), &doc))
+	require.NoError(t, json.Unmarshal(openAPIDocument, &doc))
 	var walk func(v any)
 	n := 0
 	walk = func(v any) {

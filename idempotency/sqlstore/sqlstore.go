@@ -57,9 +57,8 @@ type Store struct {
 	db    *sqldb.DB
 	group *sqldb.Group
 	opts  Options
-	// insertIgnore starts an INSERT that skips a row whose key exists.
-	insertIgnore string
-	// purge deletes at most ? records that expired before ?.
+	// purge deletes at most ? records that expired before ?. SQLite has no
+	// DELETE ... LIMIT, so it picks the rows in a subquery.
 	purge string
 }
 
@@ -77,12 +76,10 @@ func New(db *sqldb.DB, opts Options) *Store {
 	if opts.TTL <= 0 {
 		opts.TTL = idempotency.DefaultTTL
 	}
-	s := &Store{db: db, group: sqldb.NewGroup(db, sqldb.GroupOptions{}), opts: opts}
+	s := &Store{db: db, group: sqldb.NewGroup(db), opts: opts}
 	if db.Dialect == sqldb.MySQL {
-		s.insertIgnore = "INSERT IGNORE"
 		s.purge = `DELETE FROM api_idempotency WHERE expires_us <= ? LIMIT ?`
 	} else {
-		s.insertIgnore = "INSERT OR IGNORE"
 		s.purge = `DELETE FROM api_idempotency WHERE (scope, idem_key) IN
 			(SELECT scope, idem_key FROM api_idempotency WHERE expires_us <= ? LIMIT ?)`
 	}
@@ -101,7 +98,7 @@ func (s *Store) Begin(ctx context.Context, req idempotency.Request) (idempotency
 		return idempotency.Begun{}, fmt.Errorf("begin idempotent call: scope of %d bytes", len(req.Scope))
 	}
 	token := newToken()
-	now := s.opts.Now().UnixMicro()
+	now := sqldb.Micros(s.opts.Now())
 	lease := now + s.opts.Lease.Microseconds()
 	expires := now + s.opts.TTL.Microseconds()
 	var out idempotency.Begun
@@ -109,7 +106,7 @@ func (s *Store) Begin(ctx context.Context, req idempotency.Request) (idempotency
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		out, refusal = idempotency.Begun{}, nil
 		bg := context.WithoutCancel(ctx)
-		res, err := tx.ExecContext(bg, s.insertIgnore+` INTO api_idempotency
+		res, err := tx.ExecContext(bg, s.db.Dialect.InsertIgnore()+` INTO api_idempotency
 			(scope, idem_key, fingerprint, state, token, lease_until_us, status, body, created_us, expires_us)
 			VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?)`,
 			req.Scope, req.Key, req.Fingerprint[:], stateInFlight, token, lease, now, expires)
@@ -210,7 +207,7 @@ func (s *Store) Purge(ctx context.Context, limit int) (int, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
-	now := s.opts.Now().UnixMicro()
+	now := sqldb.Micros(s.opts.Now())
 	var n int64
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(context.WithoutCancel(ctx), s.purge, now, limit)

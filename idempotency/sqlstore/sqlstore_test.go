@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -202,12 +203,31 @@ func TestConcurrentBegin(t *testing.T) {
 	})
 }
 
+// TestScopeChecked refuses an empty scope and one wider than the column,
+// as an internal error, before writing anything.
 func TestScopeChecked(t *testing.T) {
 	eachDialect(t, func(t *testing.T, tb *testBundle) {
+		for _, tc := range []struct {
+			scope, want string
+		}{
+			{"", "scope of 0 bytes"},
+			{strings.Repeat("u", 65), "scope of 65 bytes"},
+		} {
+			req := request("k", "")
+			req.Scope = tc.scope
+			_, err := tb.store.Begin(tb.ctx, req)
+			require.ErrorContains(t, err, tc.want)
+			require.Equal(t, cashless.EInternal, cashless.ErrorCode(err))
+		}
+		var rows int
+		require.NoError(t, tb.db.Read.QueryRowContext(tb.ctx, `SELECT COUNT(*) FROM api_idempotency`).Scan(&rows))
+		require.Zero(t, rows)
+
+		// The widest scope the column holds is taken.
 		req := request("k", "")
-		req.Scope = ""
-		_, err := tb.store.Begin(tb.ctx, req)
-		require.Error(t, err)
-		require.Equal(t, cashless.EInternal, cashless.ErrorCode(err))
+		req.Scope = strings.Repeat("u", 64)
+		b, err := tb.store.Begin(tb.ctx, req)
+		require.NoError(t, err)
+		require.NotEmpty(t, b.Token)
 	})
 }
