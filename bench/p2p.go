@@ -15,6 +15,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"github.com/cashless-dev/cashless/client"
+	"github.com/cashless-dev/cashless/ledger"
 )
 
 // P2PTarget is the public API that `cashless bench p2p` drives.
@@ -23,9 +24,10 @@ type P2PTarget struct {
 	URL string
 	// StoreName labels the ledger's store in the report.
 	StoreName string
-	// Verify checks the ledger's invariants after the run; nil when the
-	// server is remote (run `cashless verify` on it instead).
-	Verify func(ctx context.Context) error
+	// Store is the ledger's storage, for the invariant check after the
+	// run; nil when the server is remote (run `cashless verify` on it
+	// instead).
+	Store ledger.Store
 	// Started, when set, is called once the users are set up, just before
 	// the timed run (to start a profile of the run alone).
 	Started func()
@@ -60,37 +62,23 @@ func RunP2P(ctx context.Context, t P2PTarget, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("set up users: %w", err)
 	}
 	r := &runner{cfg: cfg}
-	r.tallies = make([]*tally, cfg.Concurrency)
-	for i := range r.tallies {
-		r.tallies[i] = &tally{errors: map[string]int64{}}
-	}
 	run := "b" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	if t.Started != nil {
 		t.Started()
 	}
-	r.start = time.Now()
-	r.end = r.start.Add(cfg.Duration)
-	stop := make(chan struct{})
-	progressDone := make(chan struct{})
-	go func() { r.progress(stop); close(progressDone) }()
-	var wg sync.WaitGroup
-	for i := range cfg.Concurrency {
+	err = r.timed(ctx, func(i int, tl *tally) {
 		rng := rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(i)))
-		wg.Go(func() { r.sendLoop(ctx, users, rng, run+"-"+strconv.Itoa(i), r.tallies[i]) })
-	}
-	wg.Wait()
-	r.elapsed = time.Since(r.start)
-	close(stop)
-	<-progressDone
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("p2p run interrupted: %w", err)
+		r.sendLoop(ctx, users, rng, run+"-"+strconv.Itoa(i), tl)
+	})
+	if err != nil {
+		return nil, err
 	}
 	res := r.result()
 	res.Store = t.StoreName
 	res.MaxRSSMiB = maxRSSMiB()
-	if t.Verify != nil {
+	if t.Store != nil {
 		logf(cfg.Progress, "p2p: verifying the ledger's invariants")
-		if err := t.Verify(ctx); err != nil {
+		if err := verify(ctx, t.Store); err != nil {
 			return nil, err
 		}
 		res.Verified = true
@@ -117,23 +105,17 @@ func (r *runner) sendLoop(ctx context.Context, users []*p2pUser, rng *rand.Rand,
 			Amount:   1 + rng.Int64N(10000),
 			Currency: "HKD",
 		})
-		t.latencies = append(t.latencies, time.Since(due))
-		t.ops++
-		r.ops.Add(1)
-		if err == nil {
-			t.transfers++
-			continue
-		}
-		r.errs.Add(1)
-		code := client.ErrorCode(err)
-		if code == "" {
-			code = "transport"
-		}
-		t.errors[code]++
-		if t.firstErr == nil {
-			t.firstErr = err
-		}
+		r.record(t, due, 1, err, sendErrorCode)
 	}
+}
+
+// sendErrorCode is the API error code of a failed send, or "transport"
+// when the server gave no API answer.
+func sendErrorCode(err error) string {
+	if code := client.ErrorCode(err); code != "" {
+		return code
+	}
+	return "transport"
 }
 
 // setupUsers signs up the users (16 at a time), tops each up with HK$2,000

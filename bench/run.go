@@ -100,9 +100,22 @@ type tally struct {
 
 func (r *runner) run(ctx context.Context, acc *accounts) error {
 	gens := make([]*generator, r.cfg.Concurrency)
-	r.tallies = make([]*tally, r.cfg.Concurrency)
 	for i := range gens {
 		gens[i] = newGenerator(acc, r.cfg, i)
+	}
+	if err := r.timed(ctx, func(i int, t *tally) { r.work(ctx, gens[i], t) }); err != nil {
+		return err
+	}
+	return resolveOpen(ctx, r.svc, gens)
+}
+
+// timed runs work(i, t) on cfg.Concurrency workers at once, each with its
+// number and a tally of its own, and prints progress until all return
+// (nextDue ends each worker at r.end). Both benchmarks time their runs
+// with it, so they measure and report alike.
+func (r *runner) timed(ctx context.Context, work func(i int, t *tally)) error {
+	r.tallies = make([]*tally, r.cfg.Concurrency)
+	for i := range r.tallies {
 		r.tallies[i] = &tally{errors: map[string]int64{}}
 	}
 	r.start = time.Now()
@@ -111,8 +124,8 @@ func (r *runner) run(ctx context.Context, acc *accounts) error {
 	progressDone := make(chan struct{})
 	go func() { r.progress(stop); close(progressDone) }()
 	var wg sync.WaitGroup
-	for i := range gens {
-		wg.Go(func() { r.work(ctx, gens[i], r.tallies[i]) })
+	for i, t := range r.tallies {
+		wg.Go(func() { work(i, t) })
 	}
 	wg.Wait()
 	r.elapsed = time.Since(r.start)
@@ -121,7 +134,7 @@ func (r *runner) run(ctx context.Context, acc *accounts) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s run interrupted: %w", r.cfg.Workload, err)
 	}
-	return resolveOpen(ctx, r.svc, gens)
+	return nil
 }
 
 // work is one worker. In closed loop it sends its next op as soon as the
@@ -136,20 +149,26 @@ func (r *runner) work(ctx context.Context, g *generator, t *tally) {
 			return
 		}
 		res, err := r.svc.CreateTransfers(ctx, ts)
-		t.latencies = append(t.latencies, time.Since(due))
-		t.ops++
-		r.ops.Add(1)
 		fail := failure(res, err, len(ts))
+		r.record(t, due, len(ts), fail, cashless.ErrorCode)
 		g.done(ts, fail == nil)
-		if fail == nil {
-			t.transfers += int64(len(ts))
-			continue
-		}
-		r.errs.Add(1)
-		t.errors[cashless.ErrorCode(fail)]++
-		if t.firstErr == nil {
-			t.firstErr = fail
-		}
+	}
+}
+
+// record counts one op, due at due, that just returned: its latency, and
+// either the transfers it committed or its failure, counted under code(err).
+func (r *runner) record(t *tally, due time.Time, transfers int, err error, code func(error) string) {
+	t.latencies = append(t.latencies, time.Since(due))
+	t.ops++
+	r.ops.Add(1)
+	if err == nil {
+		t.transfers += int64(transfers)
+		return
+	}
+	r.errs.Add(1)
+	t.errors[code(err)]++
+	if t.firstErr == nil {
+		t.firstErr = err
 	}
 }
 

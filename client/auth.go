@@ -17,7 +17,7 @@ type SignupParams struct {
 // Signup registers a user and keeps their tokens.
 func (c *Client) Signup(ctx context.Context, p SignupParams) (*Auth, error) {
 	var out Auth
-	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/auth/signup", body: p, out: &out}); err != nil {
+	if err := c.do(ctx, call{method: http.MethodPost, path: "/v1/auth/signup", body: p, out: &out}); err != nil {
 		return nil, err
 	}
 	c.setTokens(out.AccessToken, out.RefreshToken)
@@ -35,7 +35,7 @@ type LoginParams struct {
 // Login signs in and keeps the tokens.
 func (c *Client) Login(ctx context.Context, p LoginParams) (*Auth, error) {
 	var out Auth
-	if _, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/auth/login", body: p, out: &out}); err != nil {
+	if err := c.do(ctx, call{method: http.MethodPost, path: "/v1/auth/login", body: p, out: &out}); err != nil {
 		return nil, err
 	}
 	c.setTokens(out.AccessToken, out.RefreshToken)
@@ -46,7 +46,7 @@ func (c *Client) Login(ctx context.Context, p LoginParams) (*Auth, error) {
 func (c *Client) RefreshTokens(ctx context.Context) error {
 	_, refresh := c.Tokens()
 	var out TokenPair
-	if _, err := c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/refresh",
+	if err := c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/refresh",
 		body: map[string]string{"refresh_token": refresh}, out: &out}); err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func (c *Client) RefreshTokens(ctx context.Context) error {
 // own tokens; tests use it to replay old refresh tokens.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*TokenPair, error) {
 	var out TokenPair
-	if _, err := c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/refresh",
+	if err := c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/refresh",
 		body: map[string]string{"refresh_token": refreshToken}, out: &out}); err != nil {
 		return nil, err
 	}
@@ -67,14 +67,13 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*TokenPair, 
 
 // Logout ends the current session.
 func (c *Client) Logout(ctx context.Context) error {
-	_, err := c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/logout", auth: true})
-	return err
+	return c.finish(ctx, call{method: http.MethodPost, path: "/v1/auth/logout", auth: true})
 }
 
 // Me returns the signed-in user with their tier and limits.
 func (c *Client) Me(ctx context.Context) (*User, error) {
 	var out User
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me", auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/me", auth: true, out: &out})
 	return &out, err
 }
 
@@ -88,32 +87,30 @@ type KYCParams struct {
 // VerifyKYC asks for a tier upgrade through the (simulated) verification.
 func (c *Client) VerifyKYC(ctx context.Context, p KYCParams) (*KYCVerification, error) {
 	var out KYCVerification
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/kyc", body: p, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/kyc", body: p, auth: true, out: &out})
 	return &out, err
 }
 
 // EnrolTOTP starts a TOTP enrolment.
 func (c *Client) EnrolTOTP(ctx context.Context) (*TOTPEnrolment, error) {
 	var out TOTPEnrolment
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/totp", auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/totp", auth: true, out: &out})
 	return &out, err
 }
 
 // ConfirmTOTP enables TOTP with a first code.
 func (c *Client) ConfirmTOTP(ctx context.Context, code string) error {
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/totp/confirm", body: map[string]string{"code": code}, auth: true})
-	return err
+	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/totp/confirm", body: map[string]string{"code": code}, auth: true})
 }
 
 // Sessions lists the user's live sessions.
 func (c *Client) Sessions(ctx context.Context) (*List[Session], error) {
 	var out List[Session]
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/sessions", auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/sessions", auth: true, out: &out})
 	return &out, err
 }
 
 // RevokeSession ends one of the user's sessions.
 func (c *Client) RevokeSession(ctx context.Context, id string) error {
-	_, err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/sessions/" + id, auth: true})
-	return err
+	return c.do(ctx, call{method: http.MethodDelete, path: "/v1/sessions/" + id, auth: true})
 }

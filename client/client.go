@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,8 +68,6 @@ type Error struct {
 	Message    string `json:"message"`
 	Param      string `json:"param,omitempty"`
 	RetryAfter time.Duration
-	// Replayed reports that the answer was a stored idempotent response.
-	Replayed bool
 }
 
 // Error implements error.
@@ -96,111 +95,122 @@ type call struct {
 	out    any // decoded on 2xx; *[]byte takes the raw body
 }
 
-// Response metadata of the last call, for tests that look at headers.
-type Response struct {
-	Status   int
-	Replayed bool
-	Header   http.Header
-}
-
-func (c *Client) do(ctx context.Context, k call) (*Response, error) {
-	resp, err := c.send(ctx, k)
+// do sends k and decodes the answer. A 401 on an authenticated call
+// refreshes the tokens once and sends k again.
+func (c *Client) do(ctx context.Context, k call) error {
+	r, err := c.send(ctx, k)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if resp.Status == http.StatusUnauthorized && k.auth {
+	if r.status == http.StatusUnauthorized && k.auth {
 		if _, refresh := c.Tokens(); refresh != "" && k.path != "/v1/auth/refresh" {
 			if rerr := c.RefreshTokens(ctx); rerr == nil {
 				return c.finish(ctx, k)
 			}
 		}
 	}
-	return c.decode(resp, k)
+	return decode(r, k)
 }
 
 // finish sends k again after a refresh and decodes the answer.
-func (c *Client) finish(ctx context.Context, k call) (*Response, error) {
-	resp, err := c.send(ctx, k)
+func (c *Client) finish(ctx context.Context, k call) error {
+	r, err := c.send(ctx, k)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return c.decode(resp, k)
+	return decode(r, k)
 }
 
-type rawResponse struct {
-	Response
-	body []byte
+// reply is an answer of the server, its body read in full.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
 }
 
-func (c *Client) send(ctx context.Context, k call) (*rawResponse, error) {
-	u := c.base + k.path
+// send encodes k as a request and sends it.
+func (c *Client) send(ctx context.Context, k call) (reply, error) {
+	path := k.path
 	if len(k.query) > 0 {
-		u += "?" + k.query.Encode()
+		path += "?" + k.query.Encode()
 	}
-	var body io.Reader
+	h := http.Header{}
+	var body []byte
 	if k.body != nil {
 		b, err := json.Marshal(k.body)
 		if err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
+			return reply{}, fmt.Errorf("encode request: %w", err)
 		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, k.method, u, body)
-	if err != nil {
-		return nil, err
-	}
-	if k.body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		body = b
+		h.Set("Content-Type", "application/json")
 	}
 	if k.key != "" {
-		req.Header.Set("Idempotency-Key", k.key)
+		h.Set("Idempotency-Key", k.key)
 	}
 	if k.auth {
-		if access, _ := c.Tokens(); access != "" {
-			req.Header.Set("Authorization", "Bearer "+access)
-		}
+		c.authorize(h)
 	}
+	return c.roundTrip(ctx, k.method, path, h, body)
+}
+
+// authorize adds the client's access token, when it has one, to h.
+func (c *Client) authorize(h http.Header) {
+	if access, _ := c.Tokens(); access != "" {
+		h.Set("Authorization", "Bearer "+access)
+	}
+}
+
+// roundTrip sends one request with the given headers and body (none when
+// nil) and reads the whole answer. Every request of the client goes
+// through it.
+func (c *Client) roundTrip(ctx context.Context, method, path string, header http.Header, body []byte) (reply, error) {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
+	if err != nil {
+		return reply{}, err
+	}
+	maps.Copy(req.Header, header)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("read response: %w", err)
+		return reply{}, fmt.Errorf("read response: %w", err)
 	}
-	return &rawResponse{Response: Response{
-		Status:   resp.StatusCode,
-		Replayed: resp.Header.Get("Idempotent-Replayed") == "true",
-		Header:   resp.Header,
-	}, body: b}, nil
+	return reply{status: resp.StatusCode, header: resp.Header, body: b}, nil
 }
 
-func (c *Client) decode(resp *rawResponse, k call) (*Response, error) {
-	if resp.Status >= 300 {
+// decode turns an error answer into an *Error, and decodes a successful
+// one into k.out.
+func decode(r reply, k call) error {
+	if r.status >= 300 {
 		var env struct {
 			Error *Error `json:"error"`
 		}
-		if err := json.Unmarshal(resp.body, &env); err != nil || env.Error == nil {
-			return &resp.Response, &Error{Status: resp.Status, Code: "unexpected_response", Message: truncate(string(resp.body))}
+		if err := json.Unmarshal(r.body, &env); err != nil || env.Error == nil {
+			return &Error{Status: r.status, Code: "unexpected_response", Message: truncate(string(r.body))}
 		}
-		env.Error.Status = resp.Status
-		env.Error.Replayed = resp.Replayed
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil {
+		env.Error.Status = r.status
+		if s, err := strconv.Atoi(r.header.Get("Retry-After")); err == nil {
 			env.Error.RetryAfter = time.Duration(s) * time.Second
 		}
-		return &resp.Response, env.Error
+		return env.Error
 	}
 	switch out := k.out.(type) {
 	case nil:
 	case *[]byte:
-		*out = resp.body
+		*out = r.body
 	default:
-		if err := json.Unmarshal(resp.body, out); err != nil {
-			return &resp.Response, fmt.Errorf("decode %s %s response: %w", k.method, k.path, err)
+		if err := json.Unmarshal(r.body, out); err != nil {
+			return fmt.Errorf("decode %s %s response: %w", k.method, k.path, err)
 		}
 	}
-	return &resp.Response, nil
+	return nil
 }
 
 func truncate(s string) string {
@@ -240,30 +250,4 @@ type List[T any] struct {
 	Object  string `json:"object"`
 	Data    []T    `json:"data"`
 	HasMore bool   `json:"has_more"`
-}
-
-func (c *Client) raw(ctx context.Context, method, path string, header http.Header, body []byte) (int, http.Header, []byte, error) {
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, r)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	if req.Header.Get("Authorization") == "" {
-		if access, _ := c.Tokens(); access != "" {
-			req.Header.Set("Authorization", "Bearer "+access)
-		}
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, b, err
 }

@@ -13,7 +13,7 @@ func (c *Client) Wallet(ctx context.Context, currency string) (*Wallet, error) {
 	if currency != "" {
 		q.Set("currency", currency)
 	}
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/wallet", query: q, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/wallet", query: q, auth: true, out: &out})
 	return &out, err
 }
 
@@ -30,14 +30,14 @@ func (c *Client) Topup(ctx context.Context, key string, p TopupParams) (*Funding
 		p.Source = "bank"
 	}
 	var out Funding
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/topups", body: p, key: key, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/topups", body: p, key: key, auth: true, out: &out})
 	return &out, err
 }
 
 // GetTopup returns a top-up.
 func (c *Client) GetTopup(ctx context.Context, id string) (*Funding, error) {
 	var out Funding
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/topups/" + id, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/topups/" + id, auth: true, out: &out})
 	return &out, err
 }
 
@@ -52,14 +52,14 @@ type WithdrawalParams struct {
 // Withdraw starts a withdrawal.
 func (c *Client) Withdraw(ctx context.Context, key string, p WithdrawalParams) (*Funding, error) {
 	var out Funding
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/withdrawals", body: p, key: key, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/withdrawals", body: p, key: key, auth: true, out: &out})
 	return &out, err
 }
 
 // GetWithdrawal returns a withdrawal.
 func (c *Client) GetWithdrawal(ctx context.Context, id string) (*Funding, error) {
 	var out Funding
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/withdrawals/" + id, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/withdrawals/" + id, auth: true, out: &out})
 	return &out, err
 }
 
@@ -76,21 +76,21 @@ type SendParams struct {
 // Send pays another user.
 func (c *Client) Send(ctx context.Context, key string, p SendParams) (*Transfer, error) {
 	var out Transfer
-	_, err := c.do(ctx, call{method: http.MethodPost, path: "/v1/transfers", body: p, key: key, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/transfers", body: p, key: key, auth: true, out: &out})
 	return &out, err
 }
 
 // Transfer returns one of the user's transfers.
 func (c *Client) Transfer(ctx context.Context, id string) (*Transfer, error) {
 	var out Transfer
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/transfers/" + id, auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/transfers/" + id, auth: true, out: &out})
 	return &out, err
 }
 
 // Transfers lists the user's sent and received transfers.
 func (c *Client) Transfers(ctx context.Context, p Page) (*List[Transfer], error) {
 	var out List[Transfer]
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/transfers", query: pageQuery(p, nil), auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/transfers", query: pageQuery(p, nil), auth: true, out: &out})
 	return &out, err
 }
 
@@ -101,20 +101,20 @@ func (c *Client) Activity(ctx context.Context, currency string, p Page) (*List[E
 	if currency != "" {
 		extra.Set("currency", currency)
 	}
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/activity", query: pageQuery(p, extra), auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/activity", query: pageQuery(p, extra), auth: true, out: &out})
 	return &out, err
 }
 
 // PayCode returns the user's receive code.
 func (c *Client) PayCode(ctx context.Context) (*PayCode, error) {
 	var out PayCode
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/paycode", auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/paycode", auth: true, out: &out})
 	return &out, err
 }
 
 // PayCodePNG returns the user's receive code as a PNG image.
 func (c *Client) PayCodePNG(ctx context.Context) ([]byte, error) {
 	var out []byte
-	_, err := c.do(ctx, call{method: http.MethodGet, path: "/v1/paycode.png", auth: true, out: &out})
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/paycode.png", auth: true, out: &out})
 	return out, err
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless/bench"
-	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/server"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -127,25 +126,21 @@ func (c *benchP2PCommand) startEmbedded(ctx context.Context) (*server.Server, be
 		cleanup()
 		return nil, bench.P2PTarget{}, nil, err
 	}
+	db, err := sqldb.Open(ctx, ledgerURL)
+	if err != nil {
+		srv.Close(ctx)
+		cleanup()
+		return nil, bench.P2PTarget{}, nil, err
+	}
+	cleanup = func() {
+		db.Close()
+		os.RemoveAll(dir)
+	}
 	fmt.Fprintln(c.m.Stderr, "p2p: embedded platform: cheap password hashing and no per-address rate limit (benchmark settings); durability unchanged")
 	t := bench.P2PTarget{
 		URL:       "http://" + srv.Addr(),
 		StoreName: "embedded " + sqldb.Redact(ledgerURL),
-		Verify: func(ctx context.Context) error {
-			db, err := sqldb.Open(ctx, ledgerURL)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			rep, err := ledger.Verify(ctx, sqlstore.New(db))
-			if err != nil {
-				return fmt.Errorf("verify the ledger after the run: %w", err)
-			}
-			if !rep.OK() {
-				return fmt.Errorf("LEDGER INVARIANTS BROKEN after the run: %d problems, first: %v", len(rep.Problems), rep.Problems[0])
-			}
-			return nil
-		},
+		Store:     sqlstore.New(db),
 	}
 	return srv, t, cleanup, nil
 }
