@@ -16,11 +16,8 @@ import (
 // moves it, and when it fails an entry of type "<type>_reversed" releases
 // the pending amount.
 func (w *Wallets) Activity(ctx context.Context, userID, currency string, p cashless.Page) ([]*Entry, bool, error) {
-	if p.StartingAfter != "" && p.EndingBefore != "" {
-		return nil, false, invalid("starting_after", "Give starting_after or ending_before, not both.")
-	}
-	if p.Limit < 0 || p.Limit > cashless.MaxPageLimit {
-		return nil, false, invalid("limit", fmt.Sprintf("limit must be between 1 and %d.", cashless.MaxPageLimit))
+	if err := checkPage(p, ""); err != nil {
+		return nil, false, err
 	}
 	if err := w.checkCurrency(currency); err != nil {
 		return nil, false, err
@@ -33,7 +30,10 @@ func (w *Wallets) Activity(ctx context.Context, userID, currency string, p cashl
 		AccountID: acct, Limit: p.Size(), StartingAfter: p.StartingAfter, EndingBefore: p.EndingBefore,
 	})
 	if err != nil {
-		if c := cashless.ErrorCode(err); c != cashless.EInternal {
+		// The ledger refuses a cursor that is not a transfer of the account
+		// as invalid; any other error (an unreachable ledger) is not the
+		// caller's cursor's fault.
+		if cashless.ErrorCode(err) == cashless.EInvalid {
 			return nil, false, invalid("starting_after", "The cursor is not an entry of this statement.")
 		}
 		return nil, false, fmt.Errorf("read statement: %w", err)

@@ -43,7 +43,7 @@ func (w *Wallets) AddContact(ctx context.Context, userID string, who Recipient) 
 
 // Contacts implements Service.
 func (w *Wallets) Contacts(ctx context.Context, userID string, p cashless.Page) ([]*Contact, bool, error) {
-	if err := checkSocialPage(p, id.Contact); err != nil {
+	if err := checkPage(p, id.Contact); err != nil {
 		return nil, false, err
 	}
 	cs, more, err := w.store.Contacts(ctx, userID, p)
@@ -89,21 +89,4 @@ func (w *Wallets) paymentContacts(a, b string) []*Contact {
 		{ID: id.New(id.Contact), UserID: a, Contact: Party{UserID: b}, Source: SourcePayment, Created: now},
 		{ID: id.New(id.Contact), UserID: b, Contact: Party{UserID: a}, Source: SourcePayment, Created: now},
 	}
-}
-
-// checkSocialPage refuses a page with both cursors, or with a cursor that is
-// not an id of the listed type (prefix).
-func checkSocialPage(p cashless.Page, prefix string) error {
-	if p.StartingAfter != "" && p.EndingBefore != "" {
-		return &cashless.Error{Code: cashless.EInvalid, Message: "Give starting_after or ending_before, not both.", Param: "starting_after"}
-	}
-	if p.Limit < 0 || p.Limit > cashless.MaxPageLimit {
-		return &cashless.Error{Code: cashless.EInvalid, Message: fmt.Sprintf("limit must be between 1 and %d.", cashless.MaxPageLimit), Param: "limit"}
-	}
-	for param, cursor := range map[string]string{"starting_after": p.StartingAfter, "ending_before": p.EndingBefore} {
-		if cursor != "" && (!id.HasPrefix(cursor, prefix) || len(cursor) > 64) {
-			return &cashless.Error{Code: cashless.EInvalid, Message: fmt.Sprintf("%s must be a %s_ id.", param, prefix), Param: param}
-		}
-	}
-	return nil
 }

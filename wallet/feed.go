@@ -13,7 +13,7 @@ import (
 // public, and the public transfers of anyone in their contacts
 // (docs/WALLET.md, "Contacts and feed"). No item carries an amount.
 func (w *Wallets) Feed(ctx context.Context, userID string, p cashless.Page) ([]*FeedItem, bool, error) {
-	if err := checkSocialPage(p, id.Transfer); err != nil {
+	if err := checkPage(p, id.Transfer); err != nil {
 		return nil, false, err
 	}
 	items, more, err := w.store.Feed(ctx, userID, p)
