@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,10 +46,8 @@ func (w *Wallets) checkCurrency(currency string) error {
 	if _, err := money.LookupCurrency(currency); err != nil {
 		return &cashless.Error{Code: money.UnknownCurrency, Message: "Unknown currency: use an upper-case ISO 4217 code such as HKD.", Param: "currency"}
 	}
-	for _, c := range w.limits.Currencies() {
-		if c == currency {
-			return nil
-		}
+	if slices.Contains(w.currencies, currency) {
+		return nil
 	}
 	return &cashless.Error{Code: ECurrencyNotSupported, Message: fmt.Sprintf("Wallets cannot hold %s.", currency), Param: "currency"}
 }
@@ -86,11 +85,6 @@ func (w *Wallets) openAccount(ctx context.Context, userID, currency string) (str
 		}
 	}
 	return "", fmt.Errorf("open wallet account: %w", err)
-}
-
-// OpenWallet implements Service.
-func (w *Wallets) OpenWallet(ctx context.Context, userID, currency string) (*Wallet, error) {
-	return w.Wallet(ctx, userID, currency)
 }
 
 // Wallet implements Service. Balances come from the ledger: Balance is

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 	"github.com/cashless-dev/cashless/wallet"
 )
@@ -55,6 +56,9 @@ func TestLimits(t *testing.T) {
 			_, err := b.wallets.Send(b.ctx, wallet.SendInput{UserID: ada.ID, To: wallet.Recipient{Username: "bob"}, Amount: hkd(3_000_01), IdempotencyKey: "p"})
 			require.Equal(t, wallet.ELimitExceeded, code(err))
 			require.Contains(t, err.Error(), "daily")
+			var ce *cashless.Error
+			require.ErrorAs(t, err, &ce)
+			require.Equal(t, "day", ce.Param)
 		})
 
 		t.Run("the day rolls over, the month does not", func(t *testing.T) {

@@ -59,7 +59,7 @@ func New(store Store, dir Directory, l ledger.Service, b bank.Connector, v *vaul
 	now := func() time.Time { return opts.Now().Truncate(time.Microsecond) }
 	w := &Wallets{
 		store: store, dir: dir, ledger: l, bank: b, vault: v,
-		limits: opts.Limits, opts: opts, now: now, log: opts.Logger,
+		limits: opts.Limits, currencies: opts.Limits.Currencies(), opts: opts, now: now, log: opts.Logger,
 		halt: make(chan struct{}), done: make(chan struct{}),
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -80,7 +80,7 @@ func New(store Store, dir Directory, l ledger.Service, b bank.Connector, v *vaul
 // in from banks.
 func (w *Wallets) openSystemAccounts(ctx context.Context) error {
 	var accounts []ledger.Account
-	for _, cur := range w.limits.Currencies() {
+	for _, cur := range w.currencies {
 		accounts = append(accounts, ledger.Account{ID: bankAccountID(cur), Currency: cur, Code: "bank"})
 	}
 	if len(accounts) == 0 {

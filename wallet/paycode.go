@@ -39,7 +39,7 @@ func (w *Wallets) PayCode(ctx context.Context, userID string) (*PayCode, error) 
 	}
 	// The code is static: it names no amount, and the currency is the one
 	// of the first currency wallets hold, when ISO 4217 gives it a number.
-	if curs := w.limits.Currencies(); len(curs) > 0 {
+	if curs := w.currencies; len(curs) > 0 {
 		if c, err := money.LookupCurrency(curs[0]); err == nil && c.Number > 0 {
 			fields = append(fields, emvqr.Field{ID: "53", Value: c.NumericCode()})
 		}

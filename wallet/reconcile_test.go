@@ -17,7 +17,7 @@ import (
 func (b *testBundle) strand(t *testing.T, from, to string, minor int64) *wallet.Intent {
 	t.Helper()
 	for _, u := range []string{from, to} {
-		_, err := b.wallets.OpenWallet(b.ctx, u, "HKD")
+		_, err := b.wallets.Wallet(b.ctx, u, "HKD")
 		require.NoError(t, err)
 	}
 	now := b.clock.Now()

@@ -53,9 +53,12 @@ type Wallets struct {
 	bank   bank.Connector
 	vault  *vault.Vault
 	limits *limits.Config
-	opts   Options
-	now    func() time.Time
-	log    *slog.Logger
+	// currencies are the ones the limits cover, sorted: the currencies a
+	// wallet may hold. The limits do not change once the service runs.
+	currencies []string
+	opts       Options
+	now        func() time.Time
+	log        *slog.Logger
 
 	opened sync.Map   // ledger account ids known to exist
 	openMu sync.Mutex // one account open at a time

@@ -260,9 +260,6 @@ type Service interface {
 	// Wallet returns the user's wallet in a currency, opening it on first
 	// use (ECurrencyNotSupported when no limits cover the currency).
 	Wallet(ctx context.Context, userID, currency string) (*Wallet, error)
-	// OpenWallet opens the user's wallet in a currency; opening it again
-	// returns the existing one.
-	OpenWallet(ctx context.Context, userID, currency string) (*Wallet, error)
 
 	// Send moves money to another user at once.
 	Send(ctx context.Context, in SendInput) (*Transfer, error)

@@ -7,8 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 
+	"github.com/cashless-dev/cashless/bank"
 	"github.com/cashless-dev/cashless/server"
 )
 
@@ -122,7 +122,7 @@ func logLevelFlag(fs *flag.FlagSet, level *slog.Level) {
 func consumerFlags(fs *flag.FlagSet, cfg *server.ConsumerConfig) {
 	fs.StringVar(&cfg.VaultKeeper, "vault-keeper", "", "gocloud.dev/secrets `URL` of the key that wraps the data keys (azurekeyvault://, hashivault://, awskms://, gcpkms://); a local key file <data-dir>/vault.key when empty")
 	fs.StringVar(&cfg.LimitsFile, "limits", "", "YAML `file` of the caps per KYC tier (see limits/example.yaml); PayMe's published tiers when empty")
-	fs.DurationVar(&cfg.BankLatency, "bank-latency", 200*time.Millisecond, "how long the simulated bank takes to confirm a top-up or withdrawal")
+	fs.DurationVar(&cfg.BankLatency, "bank-latency", bank.DefaultLatency, "how long the simulated bank takes to confirm a top-up or withdrawal")
 	fs.Float64Var(&cfg.BankFailureRate, "bank-failure-rate", 0, "share (0-1) of top-ups and withdrawals the simulated bank fails")
 	fs.BoolVar(&cfg.AutoTopup, "auto-topup", false, "top a wallet up from the bank when a send finds the balance short")
 	fs.Float64Var(&cfg.UserRate, "user-rate", 0, "public API requests per second per signed-in user (0: default, negative: off)")

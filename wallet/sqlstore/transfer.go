@@ -140,21 +140,12 @@ func (s *Store) reserveUpsert() string {
 		WHERE wallet_limit_usage.used + excluded.used <= ?`
 }
 
-func (s *Store) ensureUsage(ctx context.Context, tx *sql.Tx, userID, window, currency string) error {
-	if _, err := tx.ExecContext(ctx, s.db.Dialect.InsertIgnore()+` INTO wallet_limit_usage (user_id, window_key, currency, used) VALUES (?, ?, ?, 0)`,
-		userID, window, currency); err != nil {
-		return fmt.Errorf("start limit usage: %w", err)
-	}
-	return nil
-}
-
 // adjustUsage adds delta to the intent's windows without a cap check: a
 // release (negative) or the re-reservation of money that moved after all.
 func (s *Store) adjustUsage(ctx context.Context, tx *sql.Tx, it *wallet.Intent, delta int64) error {
+	// The rows exist: the intent's reservation created them in the same
+	// transaction as the intent, and usage rows are never deleted.
 	for _, win := range it.Windows {
-		if err := s.ensureUsage(ctx, tx, it.From.UserID, win, it.Amount.Currency); err != nil {
-			return err
-		}
 		if _, err := tx.ExecContext(ctx, `UPDATE wallet_limit_usage SET used = used + ? WHERE user_id = ? AND window_key = ? AND currency = ?`,
 			delta, it.From.UserID, win, it.Amount.Currency); err != nil {
 			return fmt.Errorf("adjust limit usage: %w", err)
