@@ -37,7 +37,12 @@ func (d cachingDriver) Open(name string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cachingConn{Conn: c, byQuery: map[string]*list.Element{}, lru: list.New()}, nil
+	ic, ok := c.(innerConn)
+	if !ok {
+		c.Close()
+		return nil, errors.New("sqldb: the SQLite driver's connection lacks a context method")
+	}
+	return &cachingConn{ic: ic, byQuery: map[string]*list.Element{}, lru: list.New()}, nil
 }
 
 // innerConn is what the SQLite driver's connection implements.
@@ -56,7 +61,7 @@ type innerConn interface {
 // connection is used by one goroutine at a time (database/sql's rule), so
 // the cache needs no lock.
 type cachingConn struct {
-	driver.Conn
+	ic      innerConn
 	byQuery map[string]*list.Element // of *cachedStmt
 	lru     *list.List               // front: most recently used
 }
@@ -67,14 +72,6 @@ type cachedStmt struct {
 	// busy is set while rows of the statement are open: running it again
 	// then would reset those rows, so another statement is used meanwhile.
 	busy bool
-}
-
-func (c *cachingConn) inner() (innerConn, error) {
-	ic, ok := c.Conn.(innerConn)
-	if !ok {
-		return nil, errors.New("sqldb: the SQLite driver's connection lacks a context method")
-	}
-	return ic, nil
 }
 
 // cacheable tells single statements, which may be cached, from scripts.
@@ -97,11 +94,7 @@ func (c *cachingConn) stmt(ctx context.Context, query string) (*cachedStmt, erro
 		c.lru.MoveToFront(e)
 		return cs, nil
 	}
-	ic, err := c.inner()
-	if err != nil {
-		return nil, err
-	}
-	st, err := ic.PrepareContext(ctx, query)
+	st, err := c.ic.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -131,11 +124,7 @@ func (c *cachingConn) ExecContext(ctx context.Context, query string, args []driv
 		return nil, err
 	}
 	if cs == nil {
-		ic, err := c.inner()
-		if err != nil {
-			return nil, err
-		}
-		return ic.ExecContext(ctx, query, args)
+		return c.ic.ExecContext(ctx, query, args)
 	}
 	return cs.stmt.(driver.StmtExecContext).ExecContext(ctx, args)
 }
@@ -147,11 +136,7 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 		return nil, err
 	}
 	if cs == nil {
-		ic, err := c.inner()
-		if err != nil {
-			return nil, err
-		}
-		return ic.QueryContext(ctx, query, args)
+		return c.ic.QueryContext(ctx, query, args)
 	}
 	rows, err := cs.stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
 	if err != nil {
@@ -164,44 +149,27 @@ func (c *cachingConn) QueryContext(ctx context.Context, query string, args []dri
 // PrepareContext implements driver.ConnPrepareContext: explicitly prepared
 // statements are the caller's to keep, so they bypass the cache.
 func (c *cachingConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	ic, err := c.inner()
-	if err != nil {
-		return nil, err
-	}
-	return ic.PrepareContext(ctx, query)
+	return c.ic.PrepareContext(ctx, query)
 }
 
 // BeginTx implements driver.ConnBeginTx.
 func (c *cachingConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	ic, err := c.inner()
-	if err != nil {
-		return nil, err
-	}
-	return ic.BeginTx(ctx, opts)
+	return c.ic.BeginTx(ctx, opts)
 }
 
 // Ping implements driver.Pinger.
 func (c *cachingConn) Ping(ctx context.Context) error {
-	ic, err := c.inner()
-	if err != nil {
-		return err
-	}
-	return ic.Ping(ctx)
+	return c.ic.Ping(ctx)
 }
 
 // ResetSession implements driver.SessionResetter.
 func (c *cachingConn) ResetSession(ctx context.Context) error {
-	ic, err := c.inner()
-	if err != nil {
-		return err
-	}
-	return ic.ResetSession(ctx)
+	return c.ic.ResetSession(ctx)
 }
 
 // IsValid implements driver.Validator.
 func (c *cachingConn) IsValid() bool {
-	ic, err := c.inner()
-	return err == nil && ic.IsValid()
+	return c.ic.IsValid()
 }
 
 // Close closes the cached statements, then the connection.
@@ -209,7 +177,15 @@ func (c *cachingConn) Close() error {
 	for c.lru.Len() > 0 {
 		c.evict(c.lru.Front())
 	}
-	return c.Conn.Close()
+	return c.ic.Close()
+}
+
+// Prepare implements driver.Conn.
+func (c *cachingConn) Prepare(query string) (driver.Stmt, error) { return c.ic.Prepare(query) }
+
+// Begin implements driver.Conn; database/sql uses BeginTx.
+func (c *cachingConn) Begin() (driver.Tx, error) {
+	return c.ic.BeginTx(context.Background(), driver.TxOptions{})
 }
 
 // cachedRows frees its statement for reuse when closed.
@@ -228,10 +204,8 @@ func (r *cachedRows) Close() error {
 	return err
 }
 
-// Next implements driver.Rows.
-func (r *cachedRows) Next(dest []driver.Value) error { return r.Rows.Next(dest) }
-
 var (
+	_ driver.Conn           = (*cachingConn)(nil)
 	_ driver.ExecerContext  = (*cachingConn)(nil)
 	_ driver.QueryerContext = (*cachingConn)(nil)
 	_ io.Closer             = (*cachedRows)(nil)
