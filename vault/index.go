@@ -33,9 +33,17 @@ func (v *Vault) BlindIndex(kind, value string) []byte {
 // KeyStore and keeper derives the same key and no new secret needs storing.
 // Rotate does not change it.
 func (v *Vault) DerivedKey(label string) ([]byte, error) {
-	if label == "" || label == "blind index v1" {
+	if label == "" || label == indexLabel {
 		return nil, fmt.Errorf("vault: derived key label %q is reserved", label)
 	}
+	return v.derive(label)
+}
+
+// indexLabel is the HKDF label of the blind-index key.
+const indexLabel = "blind index v1"
+
+// derive derives the key of a label from the stored secret.
+func (v *Vault) derive(label string) ([]byte, error) {
 	key, err := hkdf.Key(sha256.New, v.secret, nil, "cashless vault "+label, keySize)
 	if err != nil {
 		return nil, fmt.Errorf("derive key %q: %w", label, err)

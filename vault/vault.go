@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -73,11 +71,10 @@ func (v *Vault) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index key: %w", err)
 	}
-	// HKDF keeps the stored secret and the HMAC key distinct, so a future
-	// second use of the secret gets its own key from another label.
+	// HKDF keeps the stored secret and the HMAC key distinct; other uses
+	// of the secret get keys of their own from other labels (DerivedKey).
 	v.secret = indexSecret
-	v.indexKey, err = hkdf.Key(sha256.New, indexSecret, nil, "cashless vault blind index v1", keySize)
-	if err != nil {
+	if v.indexKey, err = v.derive(indexLabel); err != nil {
 		return fmt.Errorf("derive index key: %w", err)
 	}
 	for id := range wrapped {

@@ -176,7 +176,7 @@ func TestOpenWithOtherKeeperKeyFails(t *testing.T) {
 	otherURL, err := vault.LocalKeyFile(t.TempDir())
 	require.NoError(t, err)
 	_, err = vault.Open(b.ctx, otherURL, b.store)
-	require.ErrorContains(t, err, "open vault: ")
+	require.ErrorContains(t, err, "index key: unwrap", "the stored keys do not open with another keeper key")
 }
 
 func TestRotate(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/id"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/money"
 )
@@ -22,12 +23,12 @@ func bankAccountID(currency string) string { return "sys.bank." + currency }
 // "acct_<user id>_<currency>" in lower case, or, for a user id that would
 // not make a valid ledger id, "acct_" and a hash of the two.
 func walletAccountID(userID, currency string) string {
-	s := "acct_" + userID + "_" + strings.ToLower(currency)
+	s := id.Account + "_" + userID + "_" + strings.ToLower(currency)
 	if len(s) <= ledger.MaxIDLength && ledgerIDChars(s) {
 		return s
 	}
 	sum := sha256.Sum256([]byte(userID + "\x00" + currency))
-	return "acct_" + hex.EncodeToString(sum[:20])
+	return id.Account + "_" + hex.EncodeToString(sum[:20])
 }
 
 func ledgerIDChars(s string) bool {
