@@ -12,15 +12,7 @@ import (
 	"github.com/cashless-dev/cashless/idempotency"
 	idemstore "github.com/cashless-dev/cashless/idempotency/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
-	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
 )
-
-func migrateAPI(ctx context.Context, db *sqldb.DB) error {
-	if err := idemstore.Migrate(ctx, db); err != nil {
-		return err
-	}
-	return vaultstore.Migrate(ctx, db, "api")
-}
 
 // startAPI serves the public /v1 API over the identity and wallet services.
 // Its own database holds the idempotency records, whose stored responses

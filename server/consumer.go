@@ -55,13 +55,6 @@ type peers struct {
 	wallet   *wallet.Wallets
 }
 
-func migrateIdentity(ctx context.Context, db *sqldb.DB) error {
-	if err := identitystore.Migrate(ctx, db); err != nil {
-		return err
-	}
-	return vaultstore.Migrate(ctx, db, "identity")
-}
-
 // startIdentity runs the identity service. Its vault keys live in its own
 // database; its access tokens are signed with a key derived from them, so
 // every instance on the same database signs alike.
@@ -92,13 +85,6 @@ func startIdentity(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		store.Close()
 		return v.Close()
 	}}, nil
-}
-
-func migrateWallet(ctx context.Context, db *sqldb.DB) error {
-	if err := walletstore.Migrate(ctx, db); err != nil {
-		return err
-	}
-	return vaultstore.Migrate(ctx, db, "wallet")
 }
 
 // startWallet runs the wallet service with the simulated bank.
@@ -177,8 +163,11 @@ func openVault(ctx context.Context, cfg Config, db *sqldb.DB, service string) (*
 func RotateKeys(ctx context.Context, cfg Config) ([]string, error) {
 	cfg = cfg.withDefaults()
 	var done []string
-	for _, name := range []string{"identity", "wallet", "api"} {
-		svc, _ := lookup(name)
+	for _, svc := range services {
+		if !svc.vault {
+			continue
+		}
+		name := svc.name
 		db, err := openService(ctx, svc, cfg)
 		if err != nil {
 			return done, err

@@ -25,6 +25,7 @@ import (
 
 	"github.com/cashless-dev/cashless/ledger/ledgerhttp"
 	"github.com/cashless-dev/cashless/sqldb"
+	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
 )
 
 // Defaults of Config.
@@ -266,7 +267,11 @@ func openService(ctx context.Context, svc service, cfg Config) (*sqldb.DB, error
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", svc.name, err)
 	}
-	if err := svc.migrate(ctx, db); err != nil {
+	err = svc.migrate(ctx, db)
+	if err == nil && svc.vault {
+		err = vaultstore.Migrate(ctx, db, svc.name)
+	}
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s database %s: %w", svc.name, db.Name, err)
 	}

@@ -9,7 +9,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	idemstore "github.com/cashless-dev/cashless/idempotency/sqlstore"
+	identitystore "github.com/cashless-dev/cashless/identity/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
+	walletstore "github.com/cashless-dev/cashless/wallet/sqlstore"
 )
 
 // service is one of the platform's services as the server runs it. Each
@@ -22,6 +25,9 @@ type service struct {
 	// relaxedSync opens the service's SQLite database with
 	// sqldb.Options.RelaxedSync: only for data a retry rebuilds.
 	relaxedSync bool
+	// vault gives the service a vault whose keys live in its database
+	// (their table is migrated with the service's; keys rotate rotates them).
+	vault bool
 	// migrate creates or upgrades the service's tables.
 	migrate func(ctx context.Context, db *sqldb.DB) error
 	// start runs the service on its migrated database.
@@ -31,13 +37,13 @@ type service struct {
 // services is the registry, in start order.
 var services = []service{
 	{name: "ledger", migrate: migrateLedger, start: startLedger},
-	{name: "identity", migrate: migrateIdentity, start: startIdentity},
-	{name: "wallet", migrate: migrateWallet, start: startWallet},
+	{name: "identity", migrate: identitystore.Migrate, start: startIdentity, vault: true},
+	{name: "wallet", migrate: walletstore.Migrate, start: startWallet, vault: true},
 	// The API's database holds idempotency records only: after a power
 	// loss a lost record makes a retry run again, and every service behind
 	// the API is itself idempotent on (user, key), so the retry gets the
 	// same outcome. It does not fsync every commit.
-	{name: "api", migrate: migrateAPI, start: startAPI, relaxedSync: true},
+	{name: "api", migrate: idemstore.Migrate, start: startAPI, relaxedSync: true, vault: true},
 }
 
 // Services returns the names of every known service, in start order.
