@@ -51,7 +51,7 @@ func (s *Server) refresh(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	t, err := s.identity.Refresh(c.ctx, p.RefreshToken, s.client(c))
+	t, err := s.identity.Refresh(c.ctx, p.RefreshToken)
 	if err != nil {
 		return 0, nil, err
 	}

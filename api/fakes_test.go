@@ -71,7 +71,7 @@ func (f *fakeIdentity) Login(ctx context.Context, in identity.LoginInput) (*iden
 	return nil, nil, cashless.Errorf(identity.EInvalidCredentials, "Wrong phone or password.")
 }
 
-func (f *fakeIdentity) Refresh(ctx context.Context, token string, c identity.Client) (*identity.Tokens, error) {
+func (f *fakeIdentity) Refresh(ctx context.Context, token string) (*identity.Tokens, error) {
 	u, err := f.User(ctx, strings.TrimPrefix(token, "ref-"))
 	if err != nil {
 		return nil, cashless.Errorf(identity.EInvalidToken, "Bad refresh token.")

@@ -167,7 +167,7 @@ type Service interface {
 	Login(ctx context.Context, in LoginInput) (*User, *Tokens, error)
 	// Refresh exchanges a refresh token for a new pair; reusing a spent
 	// refresh token revokes its session.
-	Refresh(ctx context.Context, refreshToken string, c Client) (*Tokens, error)
+	Refresh(ctx context.Context, refreshToken string) (*Tokens, error)
 	// Authenticate checks an access token: EInvalidToken when it is
 	// malformed, tampered with, expired or its session revoked.
 	Authenticate(ctx context.Context, accessToken string) (Principal, error)

@@ -46,7 +46,7 @@ func (s *Identity) tokens(userID, sessionID, refresh string, now time.Time) *Tok
 // after now. Presenting a spent refresh token revokes the session, so a
 // stolen token is good for at most one use, by the thief or the owner,
 // after which both are logged out.
-func (s *Identity) Refresh(ctx context.Context, refreshToken string, _ Client) (*Tokens, error) {
+func (s *Identity) Refresh(ctx context.Context, refreshToken string) (*Tokens, error) {
 	sessionID, err := parseRefresh(refreshToken)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ func TestSessions(t *testing.T) {
 		requireCode(t, identity.ESessionNotFound, b.svc.RevokeSession(b.ctx, u.ID, first.SessionID), "already revoked")
 		_, err = b.svc.Authenticate(b.ctx, first.AccessToken)
 		requireCode(t, identity.EInvalidToken, err)
-		_, err = b.svc.Refresh(b.ctx, first.RefreshToken, client)
+		_, err = b.svc.Refresh(b.ctx, first.RefreshToken)
 		requireCode(t, identity.EInvalidToken, err)
 
 		list, err = b.svc.Sessions(b.ctx, p)

@@ -79,7 +79,7 @@ func TestLogoutRevokes(t *testing.T) {
 
 		_, err = b.svc.Authenticate(b.ctx, tok.AccessToken)
 		requireCode(t, identity.EInvalidToken, err)
-		_, err = b.svc.Refresh(b.ctx, tok.RefreshToken, client)
+		_, err = b.svc.Refresh(b.ctx, tok.RefreshToken)
 		requireCode(t, identity.EInvalidToken, err)
 
 		_, err = b.svc.Authenticate(b.ctx, other.AccessToken)
@@ -94,7 +94,7 @@ func TestRefreshRotation(t *testing.T) {
 		_, err := b.svc.Authenticate(b.ctx, first.AccessToken)
 		requireCode(t, identity.EInvalidToken, err)
 
-		second, err := b.svc.Refresh(b.ctx, first.RefreshToken, client)
+		second, err := b.svc.Refresh(b.ctx, first.RefreshToken)
 		require.NoError(t, err)
 		require.Equal(t, first.SessionID, second.SessionID, "same session, same family")
 		require.NotEqual(t, first.RefreshToken, second.RefreshToken)
@@ -103,7 +103,7 @@ func TestRefreshRotation(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, identity.Principal{UserID: u.ID, SessionID: first.SessionID}, p)
 
-		third, err := b.svc.Refresh(b.ctx, second.RefreshToken, client)
+		third, err := b.svc.Refresh(b.ctx, second.RefreshToken)
 		require.NoError(t, err)
 
 		// The session now ends 30 days after the last refresh.
@@ -114,9 +114,9 @@ func TestRefreshRotation(t *testing.T) {
 		require.Equal(t, t0.Add(20*time.Minute), sessions[0].LastUsed)
 
 		// Reusing a spent token revokes the whole family.
-		_, err = b.svc.Refresh(b.ctx, first.RefreshToken, client)
+		_, err = b.svc.Refresh(b.ctx, first.RefreshToken)
 		requireCode(t, identity.EInvalidToken, err)
-		_, err = b.svc.Refresh(b.ctx, third.RefreshToken, client)
+		_, err = b.svc.Refresh(b.ctx, third.RefreshToken)
 		requireCode(t, identity.EInvalidToken, err)
 		_, err = b.svc.Authenticate(b.ctx, third.AccessToken)
 		requireCode(t, identity.EInvalidToken, err)
@@ -129,18 +129,18 @@ func TestRefreshInvalid(t *testing.T) {
 		sessionID := tok.SessionID
 		random := "rt_" + sessionID + "." + base64.RawURLEncoding.EncodeToString(make([]byte, 32))
 		for _, bad := range []string{"", "rt_", tok.AccessToken, "rt_" + sessionID, random, "rt_ses_x." + strings.Repeat("A", 43), tok.RefreshToken + "A"} {
-			_, err := b.svc.Refresh(b.ctx, bad, client)
+			_, err := b.svc.Refresh(b.ctx, bad)
 			requireCode(t, identity.EInvalidToken, err)
 		}
 		// A forged token is not a reuse: the session lives on.
-		next, err := b.svc.Refresh(b.ctx, tok.RefreshToken, client)
+		next, err := b.svc.Refresh(b.ctx, tok.RefreshToken)
 		require.NoError(t, err)
 		_, err = b.svc.Authenticate(b.ctx, next.AccessToken)
 		require.NoError(t, err)
 
 		// A session unused for 30 days expires.
 		b.clock.Advance(30 * 24 * time.Hour)
-		_, err = b.svc.Refresh(b.ctx, next.RefreshToken, client)
+		_, err = b.svc.Refresh(b.ctx, next.RefreshToken)
 		requireCode(t, identity.EInvalidToken, err)
 	})
 }
@@ -155,7 +155,7 @@ func TestConcurrentRefresh(t *testing.T) {
 		results := make([]*identity.Tokens, n)
 		errs := make([]error, n)
 		for i := range n {
-			wg.Go(func() { results[i], errs[i] = b.svc.Refresh(b.ctx, tok.RefreshToken, client) })
+			wg.Go(func() { results[i], errs[i] = b.svc.Refresh(b.ctx, tok.RefreshToken) })
 		}
 		wg.Wait()
 		var won *identity.Tokens
@@ -188,7 +188,7 @@ func TestConcurrentRefreshTwoInstances(t *testing.T) {
 			if i%2 == 1 {
 				svc = other
 			}
-			wg.Go(func() { _, errs[i] = svc.Refresh(b.ctx, tok.RefreshToken, client) })
+			wg.Go(func() { _, errs[i] = svc.Refresh(b.ctx, tok.RefreshToken) })
 		}
 		wg.Wait()
 		wins := 0
