@@ -152,24 +152,17 @@ func (s *Identity) Login(ctx context.Context, in LoginInput) (*User, *Tokens, er
 // loginKeys validates how a login names its user and returns the lookup
 // key and the throttle keys for an unknown user.
 func (s *Identity) loginKeys(in LoginInput) (UserKey, throttleKeys, error) {
-	var key UserKey
 	var keys throttleKeys
-	switch {
-	case (in.Phone == "") == (in.Email == ""):
-		return key, keys, &cashless.Error{Code: cashless.EInvalid, Param: "phone", Message: "Give either a phone number or an email address."}
-	case in.Phone != "":
-		phone, err := NormalizePhone(in.Phone)
-		if err != nil {
-			return key, keys, err
-		}
-		key.PhoneIndex = s.vault.BlindIndex("phone", phone)
+	if (in.Phone == "") == (in.Email == "") {
+		return UserKey{}, keys, &cashless.Error{Code: cashless.EInvalid, Param: "phone", Message: "Give either a phone number or an email address."}
+	}
+	key, err := s.userKey(Proxy{Phone: in.Phone, Email: in.Email})
+	if err != nil {
+		return key, keys, err
+	}
+	if key.PhoneIndex != nil {
 		keys.account = "phone:" + base64.RawURLEncoding.EncodeToString(key.PhoneIndex)
-	default:
-		email, err := NormalizeEmail(in.Email)
-		if err != nil {
-			return key, keys, err
-		}
-		key.EmailIndex = s.vault.BlindIndex("email", email)
+	} else {
 		keys.account = "email:" + base64.RawURLEncoding.EncodeToString(key.EmailIndex)
 	}
 	if in.Password == "" || len(in.Password) > maxPasswordBytes {
@@ -208,7 +201,6 @@ func (s *Identity) Users(ctx context.Context, ids []string) (map[string]*User, e
 // FindUser implements Service. Phone numbers, emails and usernames are
 // normalized first, so "+85291234567 " and "Ada@Example.com" are found.
 func (s *Identity) FindUser(ctx context.Context, p Proxy) (*User, error) {
-	var key UserKey
 	set := 0
 	for _, v := range []string{p.Phone, p.Email, p.Username} {
 		if v != "" {
@@ -218,25 +210,9 @@ func (s *Identity) FindUser(ctx context.Context, p Proxy) (*User, error) {
 	if set != 1 {
 		return nil, &cashless.Error{Code: cashless.EInvalid, Param: "phone", Message: "Give exactly one of phone, email or username."}
 	}
-	switch {
-	case p.Phone != "":
-		phone, err := NormalizePhone(p.Phone)
-		if err != nil {
-			return nil, err
-		}
-		key.PhoneIndex = s.vault.BlindIndex("phone", phone)
-	case p.Email != "":
-		email, err := NormalizeEmail(p.Email)
-		if err != nil {
-			return nil, err
-		}
-		key.EmailIndex = s.vault.BlindIndex("email", email)
-	default:
-		username, err := NormalizeUsername(p.Username)
-		if err != nil {
-			return nil, err
-		}
-		key.Username = username
+	key, err := s.userKey(p)
+	if err != nil {
+		return nil, err
 	}
 	rec, err := s.store.FindUser(ctx, key)
 	if err != nil {
@@ -285,4 +261,32 @@ func (s *Identity) unseal(ctx context.Context, objectID, field string, sealed []
 		return "", fmt.Errorf("unseal %s: %w", field, err)
 	}
 	return string(b), nil
+}
+
+// userKey normalizes the one field of p that is set and turns it into the
+// store's lookup key: the blind index of a phone or an email, or the
+// username as it is stored.
+func (s *Identity) userKey(p Proxy) (UserKey, error) {
+	var key UserKey
+	switch {
+	case p.Phone != "":
+		phone, err := NormalizePhone(p.Phone)
+		if err != nil {
+			return key, err
+		}
+		key.PhoneIndex = s.vault.BlindIndex("phone", phone)
+	case p.Email != "":
+		email, err := NormalizeEmail(p.Email)
+		if err != nil {
+			return key, err
+		}
+		key.EmailIndex = s.vault.BlindIndex("email", email)
+	default:
+		username, err := NormalizeUsername(p.Username)
+		if err != nil {
+			return key, err
+		}
+		key.Username = username
+	}
+	return key, nil
 }
