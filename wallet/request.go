@@ -182,7 +182,7 @@ func (w *Wallets) Requests(ctx context.Context, userID string, p cashless.Page) 
 }
 
 // ownRequest reads a request the user may act on as requester or payer
-// (ERequestNotFound otherwise), expiring it first when its time has come.
+// (ERequestNotFound otherwise).
 func (w *Wallets) ownRequest(ctx context.Context, userID, id string, asRequester, asPayer bool) (*Request, error) {
 	_, r, err := w.ownRecord(ctx, userID, id, asRequester, asPayer)
 	return r, err
@@ -204,8 +204,10 @@ func (w *Wallets) ownRecord(ctx context.Context, userID, id string, asRequester,
 	return rec, out[0], nil
 }
 
-// presentRequests fills in parties and expires, lazily, pending requests
-// past their expiry.
+// presentRequests fills in parties and shows a pending request past its
+// expiry as expired. Reads do not write: the reconciler records the
+// expiry, and the store refuses to pay, decline or cancel an expired
+// request whatever its stored status.
 func (w *Wallets) presentRequests(ctx context.Context, recs []*RequestRecord) ([]*Request, error) {
 	ids := make([]string, 0, 2*len(recs))
 	for _, r := range recs {
@@ -220,12 +222,7 @@ func (w *Wallets) presentRequests(ctx context.Context, recs []*RequestRecord) ([
 	for i, rec := range recs {
 		r := rec.Request
 		if r.Status == RequestPending && !now.Before(r.Expires) {
-			if _, err := w.store.SetRequestStatus(ctx, r.ID, RequestExpired, now); err != nil {
-				return nil, fmt.Errorf("expire request: %w", err)
-			}
-			if cur, err := w.store.Request(ctx, r.ID); err == nil {
-				r = cur.Request
-			}
+			r.Status = RequestExpired
 		}
 		r.Requester, r.Payer = parties[r.Requester.UserID], parties[r.Payer.UserID]
 		out[i] = &r

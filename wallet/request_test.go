@@ -113,8 +113,27 @@ func TestRequests(t *testing.T) {
 			b.clock.Advance(7*24*time.Hour + time.Second)
 			r, err = b.wallets.Request(b.ctx, eve.ID, rs[2].ID)
 			require.NoError(t, err)
-			require.Equal(t, wallet.RequestExpired, r.Status, "expired lazily on read")
+			require.Equal(t, wallet.RequestExpired, r.Status, "shown expired on read")
 			_, _, err = b.wallets.PayRequest(b.ctx, eve.ID, rs[2].ID, "", "k")
+			require.Equal(t, wallet.ERequestNotPending, code(err))
+			_, err = b.wallets.DeclineRequest(b.ctx, eve.ID, rs[2].ID)
+			require.Equal(t, wallet.ERequestNotPending, code(err))
+
+			// Reads do not write: until the reconciler records the expiry the
+			// stored request is pending, and the store itself refuses to pay
+			// or end it.
+			rec, err := b.store.Request(b.ctx, rs[2].ID)
+			require.NoError(t, err)
+			require.Equal(t, wallet.RequestPending, rec.Status)
+			changed, err := b.store.SetRequestStatus(b.ctx, rs[2].ID, wallet.RequestDeclined, b.clock.Now())
+			require.NoError(t, err)
+			require.False(t, changed)
+			now := b.clock.Now()
+			_, _, err = b.store.CreateIntent(b.ctx, &wallet.Intent{
+				Transfer: wallet.Transfer{ID: "tr_expired_pay", From: wallet.Party{UserID: eve.ID}, To: wallet.Party{UserID: ada.ID},
+					Amount: hkd(1_00), Visibility: wallet.Private, Status: wallet.StatusProcessing, RequestID: rs[2].ID, Created: now},
+				IdempotencyKey: "expired-pay",
+			}, nil)
 			require.Equal(t, wallet.ERequestNotPending, code(err))
 		})
 

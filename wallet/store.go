@@ -78,8 +78,9 @@ type MoneyStore interface {
 	CreateRequests(ctx context.Context, rs []*RequestRecord) (stored []*RequestRecord, created bool, err error)
 	// Request returns a request by id: ERequestNotFound.
 	Request(ctx context.Context, id string) (*RequestRecord, error)
-	// SetRequestStatus moves a pending request to another status. It
-	// reports whether anything changed.
+	// SetRequestStatus moves a pending request that has not expired at at
+	// to another status (declined, canceled). It reports whether anything
+	// changed.
 	SetRequestStatus(ctx context.Context, id, status string, at time.Time) (bool, error)
 	// Requests lists the requests the user sent or must pay, newest first.
 	Requests(ctx context.Context, userID string, p cashless.Page) ([]*RequestRecord, bool, error)

@@ -100,8 +100,8 @@ func (s *Store) SetRequestStatus(ctx context.Context, id, status string, at time
 	var n int64
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		var err error
-		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE id = ? AND status = ?`,
-			status, sqldb.Micros(at), id, wallet.RequestPending)
+		n, err = execAffected(ctx, tx, `UPDATE wallet_requests SET status = ?, updated_us = ? WHERE id = ? AND status = ? AND expires_us > ?`,
+			status, sqldb.Micros(at), id, wallet.RequestPending, sqldb.Micros(at))
 		if err != nil {
 			return fmt.Errorf("update request: %w", err)
 		}

@@ -59,7 +59,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 		// rare; every first send saves a statement.
 		stored, created = nil, false
 		if in.RequestID != "" {
-			if err := s.checkPayable(ctx, tx, in.RequestID, in.From.UserID); err != nil {
+			if err := s.checkPayable(ctx, tx, in.RequestID, in.From.UserID, in.Created); err != nil {
 				return err
 			}
 		}
@@ -88,16 +88,21 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 	return stored, created, nil
 }
 
-// checkPayable refuses to start paying a request that is not pending, or
+// checkPayable refuses to start paying a request that is not pending (or
+// is past its expiry at now, even before the reconciler records it), or is
 // not addressed to the payer.
-func (s *Store) checkPayable(ctx context.Context, tx *sql.Tx, requestID, payer string) error {
+func (s *Store) checkPayable(ctx context.Context, tx *sql.Tx, requestID, payer string, now time.Time) error {
 	var status, payerID string
-	err := tx.QueryRowContext(ctx, `SELECT status, payer_id FROM wallet_requests WHERE id = ?`+s.db.Dialect.ForUpdate(), requestID).Scan(&status, &payerID)
+	var expires int64
+	err := tx.QueryRowContext(ctx, `SELECT status, payer_id, expires_us FROM wallet_requests WHERE id = ?`+s.db.Dialect.ForUpdate(), requestID).Scan(&status, &payerID, &expires)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && payerID != payer) {
 		return &cashless.Error{Code: wallet.ERequestNotFound, Message: "No such request."}
 	}
 	if err != nil {
 		return fmt.Errorf("read request: %w", err)
+	}
+	if status == wallet.RequestPending && sqldb.Micros(now) >= expires {
+		status = wallet.RequestExpired
 	}
 	if status != wallet.RequestPending {
 		return &cashless.Error{Code: wallet.ERequestNotPending, Message: fmt.Sprintf("The request is %s.", status)}
