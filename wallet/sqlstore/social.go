@@ -19,29 +19,23 @@ import (
 // (user_id, contact_id) is kept; with upgrade, its source takes the new
 // row's.
 func (s *Store) contactInsert(n int, upgrade bool) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO wallet_contacts (id, user_id, contact_id, source, created_us) VALUES `)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?)")
+	insert := s.db.Dialect.InsertIgnore()
+	if upgrade {
+		insert = "INSERT"
 	}
+	q := insert + ` INTO wallet_contacts (id, user_id, contact_id, source, created_us) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?), ", n), ", ")
 	switch {
-	case s.db.Dialect == sqldb.MySQL && upgrade:
-		b.WriteString(` ON DUPLICATE KEY UPDATE source = VALUES(source)`)
-	case s.db.Dialect == sqldb.MySQL:
-		b.WriteString(` ON DUPLICATE KEY UPDATE id = id`)
+	case upgrade && s.db.Dialect == sqldb.MySQL:
+		q += ` ON DUPLICATE KEY UPDATE source = VALUES(source)`
 	case upgrade:
-		b.WriteString(` ON CONFLICT (user_id, contact_id) DO UPDATE SET source = excluded.source`)
-	default:
-		b.WriteString(` ON CONFLICT (user_id, contact_id) DO NOTHING`)
+		q += ` ON CONFLICT (user_id, contact_id) DO UPDATE SET source = excluded.source`
 	}
-	return b.String()
+	return q
 }
 
 func contactArgs(c *wallet.Contact) []any {
-	return []any{c.ID, c.UserID, c.Contact.UserID, c.Source, c.Created.UnixMicro()}
+	return []any{c.ID, c.UserID, c.Contact.UserID, c.Source, sqldb.Micros(c.Created)}
 }
 
 // AddContact implements wallet.SocialStore.
@@ -99,52 +93,23 @@ func (s *Store) paymentContactsInsert(cs []*wallet.Contact) (string, []any) {
 
 const contactColumns = `id, user_id, contact_id, source, created_us`
 
-func scanContact(r interface{ Scan(...any) error }) (*wallet.Contact, error) {
+func scanContact(r rowScanner) (*wallet.Contact, error) {
 	var c wallet.Contact
 	var created int64
 	if err := r.Scan(&c.ID, &c.UserID, &c.Contact.UserID, &c.Source, &created); err != nil {
 		return nil, err
 	}
-	c.Created = time.UnixMicro(created).UTC()
+	c.Created = sqldb.FromMicros(created)
 	return &c, nil
 }
 
 // Contacts implements wallet.SocialStore. It walks the (user_id, id)
 // index from the cursor.
 func (s *Store) Contacts(ctx context.Context, userID string, p cashless.Page) ([]*wallet.Contact, bool, error) {
-	q := `SELECT ` + contactColumns + ` FROM wallet_contacts WHERE user_id = ?`
-	args := []any{userID}
-	order := ` ORDER BY id DESC LIMIT ?`
-	switch {
-	case p.StartingAfter != "":
-		q += ` AND id < ?`
-		args = append(args, p.StartingAfter)
-	case p.EndingBefore != "":
-		q += ` AND id > ?`
-		args = append(args, p.EndingBefore)
-		order = ` ORDER BY id ASC LIMIT ?`
-	}
-	n := p.Size()
-	rows, err := s.db.Read.QueryContext(ctx, q+order, append(args, n+1)...)
+	out, more, err := listPage(ctx, s.db.Read, `SELECT `+contactColumns+` FROM wallet_contacts`,
+		[]pageStream{{where: `user_id = ?`, args: []any{userID}}}, p, scanContact, func(c *wallet.Contact) string { return c.ID })
 	if err != nil {
 		return nil, false, fmt.Errorf("read contacts: %w", err)
-	}
-	defer rows.Close()
-	var out []*wallet.Contact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("read contacts: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("read contacts: %w", err)
-	}
-	more := len(out) > n
-	out = out[:min(len(out), n)]
-	if p.EndingBefore != "" {
-		slices.Reverse(out)
 	}
 	return out, more, nil
 }
@@ -171,7 +136,7 @@ func (s *Store) SetFeedVisibility(ctx context.Context, userID string, v wallet.V
 		q += ` ON CONFLICT (user_id) DO UPDATE SET visibility = excluded.visibility, updated_us = excluded.updated_us`
 	}
 	return s.group.Do(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, q, userID, string(v), now.UnixMicro()); err != nil {
+		if _, err := tx.ExecContext(ctx, q, userID, string(v), sqldb.Micros(now)); err != nil {
 			return fmt.Errorf("write feed visibility: %w", err)
 		}
 		return nil

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
@@ -191,7 +191,7 @@ func scanFeedItem(rows *sql.Rows) (*wallet.FeedItem, error) {
 		return nil, err
 	}
 	it.Visibility = morePrivate(wallet.Visibility(sent), wallet.Visibility(received))
-	it.Created = time.UnixMicro(created).UTC()
+	it.Created = sqldb.FromMicros(created)
 	return &it, nil
 }
 
