@@ -126,19 +126,10 @@ func (s *Store) Fundings(ctx context.Context, userID, kind string, p cashless.Pa
 
 // StaleFundings implements wallet.MoneyStore.
 func (s *Store) StaleFundings(ctx context.Context, before time.Time, limit int) ([]*wallet.FundingRecord, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
+	out, err := queryAll(ctx, s.db.Read, scanFunding, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
 		wallet.StatusPending, sqldb.Micros(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find stale fundings: %w", err)
 	}
-	defer rows.Close()
-	var out []*wallet.FundingRecord
-	for rows.Next() {
-		f, err := scanFunding(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find stale fundings: %w", err)
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+	return out, nil
 }

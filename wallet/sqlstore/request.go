@@ -28,20 +28,11 @@ func scanRequest(r rowScanner) (*wallet.RequestRecord, error) {
 func queryRequests(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, where string, args ...any) ([]*wallet.RequestRecord, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+requestColumns+` FROM wallet_requests WHERE `+where, args...)
+	out, err := queryAll(ctx, q, scanRequest, `SELECT `+requestColumns+` FROM wallet_requests WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read requests: %w", err)
 	}
-	defer rows.Close()
-	var out []*wallet.RequestRecord
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, fmt.Errorf("read requests: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateRequests implements wallet.MoneyStore.

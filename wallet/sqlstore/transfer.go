@@ -272,21 +272,12 @@ func (s *Store) Intents(ctx context.Context, userID string, p cashless.Page) ([]
 
 // StaleIntents implements wallet.MoneyStore.
 func (s *Store) StaleIntents(ctx context.Context, before time.Time, limit int) ([]*wallet.Intent, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+intentColumns+` FROM wallet_transfers WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
+	out, err := queryAll(ctx, s.db.Read, scanIntent, `SELECT `+intentColumns+` FROM wallet_transfers WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
 		wallet.StatusProcessing, sqldb.Micros(before), limit)
 	if err != nil {
 		return nil, fmt.Errorf("find stale transfers: %w", err)
 	}
-	defer rows.Close()
-	var out []*wallet.Intent
-	for rows.Next() {
-		it, err := scanIntent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("find stale transfers: %w", err)
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LimitUsage implements wallet.MoneyStore.
