@@ -135,10 +135,13 @@ var errorClasses = map[string]errorClass{
 	wallet.ERequestNotFound:      notFound,
 	wallet.EFundingNotFound:      notFound,
 	wallet.ERequestNotPending:    conflict,
-	wallet.EInvalidBankAccount:   badRequest,
-	wallet.EBankDeclined:         unprocessed,
-	wallet.EBankFailed:           unprocessed, // a funding's failure code
-	wallet.EInvalidPayCode:       badRequest,
+	wallet.ERequestAlreadyPaid:   conflict,
+	// wallet.EIdempotencyKeyReused is idempotency.EKeyReused.
+
+	wallet.EInvalidBankAccount: badRequest,
+	wallet.EBankDeclined:       unprocessed,
+	wallet.EBankFailed:         unprocessed, // a funding's failure code
+	wallet.EInvalidPayCode:     badRequest,
 	// wallet.EInvalidAmount is money.InvalidAmount ("invalid_amount").
 }
 

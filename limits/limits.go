@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/cashless-dev/cashless/money"
 )
@@ -53,16 +54,31 @@ type Config struct {
 	// StepUpThreshold is, per currency, the amount in minor units above
 	// which a send needs a TOTP code from a user who enrolled TOTP.
 	StepUpThreshold map[string]int64 `json:"step_up_threshold"`
+	// StepUpWindow is the rolling window over which a user's sends and
+	// withdrawals add up towards StepUpThreshold, so that splitting a large
+	// amount does not avoid the step-up; zero means DefaultStepUpWindow.
+	StepUpWindow time.Duration `json:"step_up_window"`
 	// Tiers holds, per tier and then per currency, the caps of that tier,
 	// at most one per period.
 	Tiers map[int]map[string][]Cap `json:"tiers"`
+	// TopupTiers holds the caps on top-ups (money loaded from a bank), in
+	// the same shape as Tiers and counted separately from sends. A tier
+	// with no top-up caps in a currency loads it without a cap.
+	TopupTiers map[int]map[string][]Cap `json:"topup_tiers"`
 }
+
+// DefaultStepUpWindow is the step-up's rolling window when a Config names
+// none.
+const DefaultStepUpWindow = 24 * time.Hour
 
 // Default returns PayMe's published limits: in HKD, tier 0 may send
 // HK$3,000 a day, HK$25,000 a month and HK$25,000 a year; tier 1 HK$5,000,
 // HK$30,000 and HK$100,000; tier 2 HK$20,000, HK$50,000 and HK$100,000. Sends
-// above HK$5,000 need a TOTP step-up. Days follow Hong Kong's calendar. Each
-// call returns a new Config that the caller may change.
+// above HK$5,000 in 24 hours need a TOTP step-up. Top-ups are capped at
+// HK$3,000 a day, HK$10,000 a month and HK$25,000 a year for tier 0,
+// HK$10,000, HK$50,000 and HK$200,000 for tier 1, and HK$50,000, HK$200,000
+// and HK$500,000 for tier 2. Days follow Hong Kong's calendar. Each call
+// returns a new Config that the caller may change.
 func Default() *Config {
 	hkd := func(day, month, year int64) map[string][]Cap {
 		return map[string][]Cap{"HKD": {
@@ -74,10 +90,16 @@ func Default() *Config {
 	return &Config{
 		TimeZone:        DefaultTimeZone,
 		StepUpThreshold: map[string]int64{"HKD": 5_000_00},
+		StepUpWindow:    DefaultStepUpWindow,
 		Tiers: map[int]map[string][]Cap{
 			0: hkd(3_000, 25_000, 25_000),
 			1: hkd(5_000, 30_000, 100_000),
 			2: hkd(20_000, 50_000, 100_000),
+		},
+		TopupTiers: map[int]map[string][]Cap{
+			0: hkd(3_000, 10_000, 25_000),
+			1: hkd(10_000, 50_000, 200_000),
+			2: hkd(50_000, 200_000, 500_000),
 		},
 	}
 }
@@ -87,6 +109,18 @@ func Default() *Config {
 // users of that tier may not use the currency. The caller owns the slice.
 func (c *Config) Caps(tier int, currency string) ([]Cap, bool) {
 	caps, ok := c.Tiers[tier][currency]
+	if !ok || len(caps) == 0 {
+		return nil, false
+	}
+	caps = slices.Clone(caps)
+	slices.SortStableFunc(caps, func(a, b Cap) int { return a.Period.rank() - b.Period.rank() })
+	return caps, true
+}
+
+// TopupCaps returns the caps on top-ups of a tier in a currency, the
+// shortest period first, and false when such top-ups have no cap.
+func (c *Config) TopupCaps(tier int, currency string) ([]Cap, bool) {
+	caps, ok := c.TopupTiers[tier][currency]
 	if !ok || len(caps) == 0 {
 		return nil, false
 	}
@@ -109,11 +143,16 @@ func (c *Config) Currencies() []string {
 	return slices.Sorted(maps.Keys(set))
 }
 
-// StepUp returns the amount in minor units of currency above which a send
-// needs a TOTP step-up, and false when sends in currency never need one.
-func (c *Config) StepUp(currency string) (int64, bool) {
+// StepUp returns the amount in minor units of currency above which a
+// user's sends and withdrawals within the step-up window need a TOTP
+// step-up, the window, and false when they never need one.
+func (c *Config) StepUp(currency string) (int64, time.Duration, bool) {
 	v, ok := c.StepUpThreshold[currency]
-	return v, ok
+	window := c.StepUpWindow
+	if window <= 0 {
+		window = DefaultStepUpWindow
+	}
+	return v, window, ok
 }
 
 // Validate checks that c is usable: its time zone loads, its tiers are
@@ -133,12 +172,22 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("step_up_threshold.%s: must be positive", cur)
 		}
 	}
-	for _, tier := range slices.Sorted(maps.Keys(c.Tiers)) {
+	if c.StepUpWindow < 0 {
+		return fmt.Errorf("step_up_window: must not be negative")
+	}
+	if err := validateTiers("tiers", c.Tiers); err != nil {
+		return err
+	}
+	return validateTiers("topup_tiers", c.TopupTiers)
+}
+
+func validateTiers(name string, tiers map[int]map[string][]Cap) error {
+	for _, tier := range slices.Sorted(maps.Keys(tiers)) {
 		if tier < MinTier || tier > MaxTier {
-			return fmt.Errorf("tiers.%d: unknown tier (want %d to %d)", tier, MinTier, MaxTier)
+			return fmt.Errorf("%s.%d: unknown tier (want %d to %d)", name, tier, MinTier, MaxTier)
 		}
-		for _, cur := range slices.Sorted(maps.Keys(c.Tiers[tier])) {
-			if err := validateCaps(fmt.Sprintf("tiers.%d.%s", tier, cur), cur, c.Tiers[tier][cur]); err != nil {
+		for _, cur := range slices.Sorted(maps.Keys(tiers[tier])) {
+			if err := validateCaps(fmt.Sprintf("%s.%d.%s", name, tier, cur), cur, tiers[tier][cur]); err != nil {
 				return err
 			}
 		}

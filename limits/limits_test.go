@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -41,10 +42,16 @@ func TestDefault(t *testing.T) {
 	_, ok = c.Caps(3, "HKD")
 	require.False(t, ok)
 	require.Equal(t, []string{"HKD"}, c.Currencies())
-	v, ok := c.StepUp("HKD")
+	v, window, ok := c.StepUp("HKD")
 	require.True(t, ok)
 	require.Equal(t, int64(500000), v)
-	_, ok = c.StepUp("USD")
+	require.Equal(t, 24*time.Hour, window)
+	_, _, ok = c.StepUp("USD")
+	require.False(t, ok)
+	topups, ok := c.TopupCaps(0, "HKD")
+	require.True(t, ok)
+	require.Equal(t, []limits.Cap{{Period: limits.Day, Amount: 300000}, {Period: limits.Month, Amount: 1000000}, {Period: limits.Year, Amount: 2500000}}, topups)
+	_, ok = c.TopupCaps(0, "USD")
 	require.False(t, ok)
 
 	// Each call is a fresh copy, and Caps hands out copies too.
@@ -125,6 +132,30 @@ tiers:
 	require.Equal(t, []string{"HKD", "USD"}, c.Currencies())
 }
 
+func TestLoadTopupsAndStepUpWindow(t *testing.T) {
+	t.Parallel()
+	c, err := limits.Load(writeFile(t, `
+step_up_window: 6h
+topup_tiers:
+  0:
+    HKD: {day: 500}    # month and year keep their defaults
+  2:
+    HKD: null          # tier 2 tops up without a cap
+`))
+	require.NoError(t, err)
+	_, window, _ := c.StepUp("HKD")
+	require.Equal(t, 6*time.Hour, window)
+	got, ok := c.TopupCaps(0, "HKD")
+	require.True(t, ok)
+	require.Equal(t, caps(50000, 1000000, 2500000), got)
+	_, ok = c.TopupCaps(2, "HKD")
+	require.False(t, ok)
+	// Send caps are untouched by top-up caps.
+	got, ok = c.Caps(0, "HKD")
+	require.True(t, ok)
+	require.Equal(t, caps(300000, 2500000, 2500000), got)
+}
+
 func TestLoadErrors(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -145,6 +176,9 @@ func TestLoadErrors(t *testing.T) {
 		{"step-up zero", "step_up_threshold:\n  HKD: 0\n", "step_up_threshold.HKD: must be positive"},
 		{"unknown field", "time_zone: UTC\nlimit: 5\n", "field limit not found"},
 		{"not yaml", "tiers: [\n", "yaml"},
+		{"step-up window", "step_up_window: soon\n", "step_up_window: want a positive duration"},
+		{"top-up tier", "topup_tiers:\n  5:\n    HKD: {day: 1}\n", "topup_tiers.5: unknown tier"},
+		{"top-up cap", "topup_tiers:\n  1:\n    HKD: {day: 0}\n", "topup_tiers.1.HKD.day: must be positive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

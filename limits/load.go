@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -19,7 +20,9 @@ import (
 type file struct {
 	TimeZone        *string                               `yaml:"time_zone"`
 	StepUpThreshold map[string]*string                    `yaml:"step_up_threshold"`
+	StepUpWindow    *string                               `yaml:"step_up_window"`
 	Tiers           map[int]map[string]map[Period]*string `yaml:"tiers"`
+	TopupTiers      map[int]map[string]map[Period]*string `yaml:"topup_tiers"`
 }
 
 // Load reads the YAML limits file at path over Default: what the file leaves
@@ -61,15 +64,21 @@ func parse(data []byte) (*Config, error) {
 		}
 		c.StepUpThreshold[cur] = minor
 	}
-	for _, tier := range slices.Sorted(maps.Keys(f.Tiers)) {
-		if tier < MinTier || tier > MaxTier {
-			return nil, fmt.Errorf("tiers.%d: unknown tier (want %d to %d)", tier, MinTier, MaxTier)
+	if f.StepUpWindow != nil {
+		d, err := time.ParseDuration(*f.StepUpWindow)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("step_up_window: want a positive duration such as 24h")
 		}
-		for _, cur := range slices.Sorted(maps.Keys(f.Tiers[tier])) {
-			if err := c.merge(tier, cur, f.Tiers[tier][cur]); err != nil {
-				return nil, err
-			}
-		}
+		c.StepUpWindow = d
+	}
+	if err := mergeTiers("tiers", c.Tiers, f.Tiers); err != nil {
+		return nil, err
+	}
+	if c.TopupTiers == nil {
+		c.TopupTiers = map[int]map[string][]Cap{}
+	}
+	if err := mergeTiers("topup_tiers", c.TopupTiers, f.TopupTiers); err != nil {
+		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
@@ -77,18 +86,32 @@ func parse(data []byte) (*Config, error) {
 	return c, nil
 }
 
+// mergeTiers applies a file's tiers (section name) over tiers.
+func mergeTiers(name string, tiers map[int]map[string][]Cap, from map[int]map[string]map[Period]*string) error {
+	for _, tier := range slices.Sorted(maps.Keys(from)) {
+		if tier < MinTier || tier > MaxTier {
+			return fmt.Errorf("%s.%d: unknown tier (want %d to %d)", name, tier, MinTier, MaxTier)
+		}
+		for _, cur := range slices.Sorted(maps.Keys(from[tier])) {
+			if err := merge(fmt.Sprintf("%s.%d.%s", name, tier, cur), tiers, tier, cur, from[tier][cur]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // merge applies one tier's caps in one currency from a file: a nil map
 // removes the currency from the tier, a nil amount removes that period's cap.
-func (c *Config) merge(tier int, currency string, byPeriod map[Period]*string) error {
-	field := fmt.Sprintf("tiers.%d.%s", tier, currency)
+func merge(field string, tiers map[int]map[string][]Cap, tier int, currency string, byPeriod map[Period]*string) error {
 	if byPeriod == nil {
-		delete(c.Tiers[tier], currency)
+		delete(tiers[tier], currency)
 		return nil
 	}
-	if c.Tiers[tier] == nil {
-		c.Tiers[tier] = map[string][]Cap{}
+	if tiers[tier] == nil {
+		tiers[tier] = map[string][]Cap{}
 	}
-	caps := c.Tiers[tier][currency]
+	caps := tiers[tier][currency]
 	for _, p := range slices.Sorted(maps.Keys(byPeriod)) {
 		if p.rank() < 0 {
 			return fmt.Errorf("%s: unknown period %q (want day, month or year)", field, p)
@@ -105,7 +128,7 @@ func (c *Config) merge(tier int, currency string, byPeriod map[Period]*string) e
 		caps = append(caps, Cap{Period: p, Amount: minor})
 	}
 	slices.SortFunc(caps, func(a, b Cap) int { return a.Period.rank() - b.Period.rank() })
-	c.Tiers[tier][currency] = caps
+	tiers[tier][currency] = caps
 	return nil
 }
 

@@ -101,7 +101,7 @@ func TestE2EWalkthrough(t *testing.T) {
 		require.NoError(t, err, "the same key replays the payment")
 		require.Equal(t, paid, again)
 		_, err = ann.c.PayRequest(ctx, key("pay"), req.ID, "")
-		requireAPIError(t, err, http.StatusConflict, "request_not_pending")
+		requireAPIError(t, err, http.StatusConflict, "request_already_paid")
 		require.Equal(t, annBefore-1_500, balance(t, ann).Balance)
 		require.Equal(t, bobBefore+1_500, balance(t, bob).Balance)
 		annSent += 1_500
@@ -239,9 +239,10 @@ func TestE2EWalkthrough(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, "succeeded", sent.Status)
 		require.Equal(t, before.Balance-5_000_01, balance(t, ann).Balance)
-		// A small send needs no code.
+		// The step-up adds up over a rolling window: after HK$5,000.01, even
+		// a small send needs a code.
 		_, err = ann.c.Send(ctx, key("small"), client.SendParams{To: client.To{Phone: bob.phone}, Amount: 100, Currency: "HKD"})
-		require.NoError(t, err)
+		requireAPIError(t, err, http.StatusForbidden, "totp_required")
 		requireStatementAddsUp(t, ann)
 	})
 }

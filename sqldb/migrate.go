@@ -2,11 +2,14 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // Migrate runs the migrations of one service: the files
@@ -15,7 +18,9 @@ import (
 // are separated by ";\n" and must each be idempotent (CREATE TABLE IF NOT
 // EXISTS, INSERT IGNORE and the like), so a migration interrupted half-way,
 // or run by two processes at once, is safe to run again: MySQL cannot roll
-// back DDL, so no transaction is used.
+// back DDL, so no transaction is used. ALTER TABLE has no IF NOT EXISTS on
+// every engine, so an error saying that a column or index is already
+// there (or that one to drop is already gone) counts as done.
 func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) error {
 	table := service + "_schema_migrations"
 	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (version VARCHAR(64) NOT NULL PRIMARY KEY)`); err != nil {
@@ -46,7 +51,7 @@ func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) erro
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
-			if _, err := db.Write.ExecContext(ctx, stmt); err != nil {
+			if _, err := db.Write.ExecContext(ctx, stmt); err != nil && !alreadyDone(err) {
 				return fmt.Errorf("migration %s: %w", version, err)
 			}
 		}
@@ -55,4 +60,15 @@ func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) erro
 		}
 	}
 	return nil
+}
+
+// alreadyDone reports the errors of a schema change that an earlier run
+// of the same migration made already: a duplicate column or index, or a
+// dropped index that is gone.
+func alreadyDone(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return me.Number == 1060 || me.Number == 1061 || me.Number == 1091
+	}
+	return strings.Contains(err.Error(), "duplicate column name")
 }

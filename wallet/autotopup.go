@@ -31,9 +31,11 @@ func (w *Wallets) autoTopup(ctx context.Context, it *Intent) bool {
 		w.log.Warn("auto top-up failed", "transfer", it.ID, "err", err)
 		return false
 	}
-	deadline := time.Now().Add(w.opts.AutoTopupWait)
+	// The deadline is on the injected clock, so a test decides when the
+	// wait is over; the pauses between looks are real time.
+	deadline := w.now().Add(w.opts.AutoTopupWait)
 	wait := time.Millisecond
-	for f.Status == StatusPending && time.Now().Before(deadline) {
+	for f.Status == StatusPending && w.now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return false

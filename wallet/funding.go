@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"strings"
 	"time"
@@ -9,7 +10,9 @@ import (
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/bank"
 	"github.com/cashless-dev/cashless/id"
+	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/ledger"
+	"github.com/cashless-dev/cashless/money"
 )
 
 // EBankFailed is the failure code of a top-up or withdrawal that the bank
@@ -24,17 +27,28 @@ const (
 	fundingVoidTail = ".void"
 )
 
-// Topup implements Service. The funding is stored first, then a pending
-// ledger transfer from the bank settlement account to the wallet (the
-// wallet's Pending), then the bank order with the funding id as its
-// reference. The bank's outcome (BankOutcome, or the reconciler asking the
-// bank) posts or voids the pending transfer. Top-ups do not count against
-// the limits. The same user and idempotency key give the same top-up.
+// Topup implements Service. The funding is stored first, with its amount
+// reserved under the top-up caps of the user's tier (ELimitExceeded when it
+// would pass one), then a pending ledger transfer from the bank settlement
+// account to the wallet (the wallet's Pending), then the bank order with
+// the funding id as its reference. The bank's outcome (BankOutcome, or the
+// reconciler asking the bank) posts or voids the pending transfer; a
+// failed top-up gives its reservation back. Top-ups do not count against
+// the caps on sends. The same user and idempotency key give the same
+// top-up; with another amount they are EIdempotencyKeyReused.
 func (w *Wallets) Topup(ctx context.Context, in TopupInput) (*Funding, error) {
 	if err := w.checkAmount(in.Amount, "amount"); err != nil {
 		return nil, err
 	}
 	if err := checkKey(in.IdempotencyKey); err != nil {
+		return nil, err
+	}
+	user, err := w.dir.User(ctx, in.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	res, err := w.topupReservations(user.KYCTier, in.Amount.Currency)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := w.openAccount(ctx, in.UserID, in.Amount.Currency); err != nil {
@@ -44,7 +58,10 @@ func (w *Wallets) Topup(ctx context.Context, in TopupInput) (*Funding, error) {
 		Funding:        Funding{ID: id.New(id.Topup), Kind: KindTopup, UserID: in.UserID, Amount: in.Amount, Status: StatusPending},
 		IdempotencyKey: in.IdempotencyKey,
 	}
-	return w.startFunding(ctx, f, "")
+	for _, r := range res {
+		f.Windows = append(f.Windows, r.Window)
+	}
+	return w.startFunding(ctx, f, "", res, nil)
 }
 
 // Withdraw implements Service. The account number is checked (6–20
@@ -52,8 +69,11 @@ func (w *Wallets) Topup(ctx context.Context, in TopupInput) (*Funding, error) {
 // bound to the withdrawal's id, and only its last four digits are kept in
 // clear. The money is held by a pending ledger transfer out of the wallet,
 // posted when the bank confirms and voided (money back) when it fails.
-// Above the step-up threshold a TOTP code is needed. Withdrawals do not
-// count against the limits, which PayMe applies to payments.
+// Withdrawals count towards the TOTP step-up with sends (Send). Withdrawals
+// do not count against the limits, which PayMe applies to payments. A
+// retry with the same idempotency key is answered before the step-up, so a
+// retry whose one-time code was used already returns the stored outcome;
+// with another amount or account it is EIdempotencyKeyReused.
 func (w *Wallets) Withdraw(ctx context.Context, in WithdrawalInput) (*Funding, error) {
 	if err := w.checkAmount(in.Amount, "amount"); err != nil {
 		return nil, err
@@ -65,7 +85,19 @@ func (w *Wallets) Withdraw(ctx context.Context, in WithdrawalInput) (*Funding, e
 	if err != nil {
 		return nil, err
 	}
-	if limit, ok := w.limits.StepUp(in.Amount.Currency); ok && in.Amount.Minor > limit {
+	prev, err := w.store.FundingByKey(ctx, in.UserID, KindWithdrawal, in.IdempotencyKey)
+	switch {
+	case err == nil:
+		return w.replayFunding(ctx, prev, in.Amount, account)
+	case cashless.ErrorCode(err) != EFundingNotFound:
+		return nil, fmt.Errorf("read withdrawal: %w", err)
+	}
+	user, err := w.dir.User(ctx, in.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("read user: %w", err)
+	}
+	stepUp, verify := w.stepUp(user, in.Amount, in.TOTPCode)
+	if verify {
 		if err := w.dir.VerifyTOTP(ctx, in.UserID, in.TOTPCode); err != nil {
 			return nil, err
 		}
@@ -84,7 +116,7 @@ func (w *Wallets) Withdraw(ctx context.Context, in WithdrawalInput) (*Funding, e
 	if err != nil {
 		return nil, fmt.Errorf("seal bank account: %w", err)
 	}
-	return w.startFunding(ctx, f, account)
+	return w.startFunding(ctx, f, account, nil, stepUp)
 }
 
 // normalizeBankAccount drops spaces and dashes and checks that 6 to 20
@@ -105,21 +137,20 @@ func bankAccountAAD(fundingID string) []byte {
 	return []byte("wallet/fundings/" + fundingID + "/bank_account")
 }
 
-// startFunding stores a funding, holds its money in the ledger and submits
-// the bank order. A replay of the idempotency key answers with the stored
-// funding, or the error its first call answered with.
-func (w *Wallets) startFunding(ctx context.Context, f *FundingRecord, account string) (*Funding, error) {
+// startFunding stores a funding, holding its lease, with its reservations
+// and step-up check; holds its money in the ledger and submits the bank
+// order. A replay of the idempotency key answers with the stored funding,
+// or the error its first call answered with.
+func (w *Wallets) startFunding(ctx context.Context, f *FundingRecord, account string, caps []Reservation, stepUp *StepUpCheck) (*Funding, error) {
 	now := w.now()
 	f.Created, f.Updated = now, now
-	stored, created, err := w.store.CreateFunding(ctx, f)
+	f.Lease = intent.NewLease(now.Add(w.opts.ReconcileGrace))
+	stored, created, err := w.store.CreateFunding(ctx, f, caps, stepUp)
 	if err != nil {
-		return nil, fmt.Errorf("store funding: %w", err)
+		return nil, err
 	}
 	if !created {
-		if stored.Status == StatusFailed && (stored.FailureCode == EInsufficientFunds || stored.FailureCode == EBankDeclined) {
-			return nil, failure(stored.FailureCode)
-		}
-		return &stored.Funding, nil
+		return w.replayFunding(ctx, stored, f.Amount, account)
 	}
 	code, err := w.hold(ctx, stored)
 	if err != nil {
@@ -140,6 +171,29 @@ func (w *Wallets) startFunding(ctx context.Context, f *FundingRecord, account st
 		return nil, fmt.Errorf("read funding: %w", err)
 	}
 	return &cur.Funding, nil
+}
+
+// replayFunding answers a top-up or withdrawal whose idempotency key was
+// used before: with the stored funding, or the error its first call
+// answered with; EIdempotencyKeyReused when the amount (or a withdrawal's
+// account) differs.
+func (w *Wallets) replayFunding(ctx context.Context, stored *FundingRecord, amount money.Amount, account string) (*Funding, error) {
+	if stored.Amount != amount {
+		return nil, keyReused()
+	}
+	if stored.Kind == KindWithdrawal {
+		plain, err := w.vault.Unseal(ctx, stored.BankAccountSealed, bankAccountAAD(stored.ID))
+		if err != nil {
+			return nil, fmt.Errorf("unseal bank account: %w", err)
+		}
+		if subtle.ConstantTimeCompare(plain, []byte(account)) != 1 {
+			return nil, keyReused()
+		}
+	}
+	if stored.Status == StatusFailed && (stored.FailureCode == EInsufficientFunds || stored.FailureCode == EBankDeclined) {
+		return nil, failure(stored.FailureCode)
+	}
+	return &stored.Funding, nil
 }
 
 // hold creates the funding's pending ledger transfer (its id is the
@@ -173,15 +227,15 @@ func (w *Wallets) submit(ctx context.Context, f *FundingRecord, account string) 
 	case err == nil:
 		return nil
 	case cashless.ErrorCode(err) == bank.EDeclined:
-		rec, rerr := w.store.RecordBankOutcome(ctx, f.ID, string(bank.Failed), w.now())
+		rec, rerr := w.store.RecordBankOutcome(ctx, f.ID, string(bank.Failed), EBankDeclined, w.now())
 		if rerr != nil {
 			return fmt.Errorf("record bank refusal: %w", rerr)
 		}
-		if err := w.applyFunding(ctx, rec, EBankDeclined); err != nil {
+		if err := w.applyFunding(ctx, rec); err != nil {
 			return err
 		}
 		if rec.BankOutcome == string(bank.Failed) {
-			return failure(EBankDeclined)
+			return failure(rec.FailureCode)
 		}
 		return nil
 	default:
@@ -201,23 +255,33 @@ func (w *Wallets) BankOutcome(o bank.Outcome) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rec, err := w.store.RecordBankOutcome(ctx, o.Ref, string(o.Status), w.now())
+	rec, err := w.store.RecordBankOutcome(ctx, o.Ref, string(o.Status), bankFailureCode(o.Status, EBankFailed), w.now())
 	if err != nil {
 		if cashless.ErrorCode(err) != EFundingNotFound {
 			w.log.Error("could not record a bank outcome", "funding", o.Ref, "err", err)
 		}
 		return
 	}
-	if err := w.applyFunding(ctx, rec, EBankFailed); err != nil {
+	if err := w.applyFunding(ctx, rec); err != nil {
 		w.log.Error("could not apply a bank outcome", "funding", o.Ref, "err", err)
 	}
 }
 
+// bankFailureCode is the failure code a bank outcome leaves on a funding:
+// code for a failure, none for a success.
+func bankFailureCode(s bank.Status, code string) string {
+	if s == bank.Failed {
+		return code
+	}
+	return ""
+}
+
 // applyFunding posts or voids a pending funding's hold by the bank's
-// recorded outcome and finishes the funding; failCode is the failure code
-// a failed outcome leaves. The post and void have ids of their own derived
-// from the funding's, so applying twice is harmless.
-func (w *Wallets) applyFunding(ctx context.Context, f *FundingRecord, failCode string) error {
+// recorded outcome and finishes the funding, with the failure code
+// recorded with a failed outcome. The post and void have ids of their own
+// derived from the funding's, so applying twice is harmless, and any
+// driver may apply: the outcome is recorded once.
+func (w *Wallets) applyFunding(ctx context.Context, f *FundingRecord) error {
 	if f.Status != StatusPending || f.BankOutcome == "" {
 		return nil
 	}
@@ -229,7 +293,10 @@ func (w *Wallets) applyFunding(ctx context.Context, f *FundingRecord, failCode s
 	status, failureCode := StatusSucceeded, ""
 	if f.BankOutcome == string(bank.Failed) {
 		t.ID, t.Flags = f.ID+fundingVoidTail, ledger.VoidPending
-		status, failureCode = StatusFailed, failCode
+		status, failureCode = StatusFailed, f.FailureCode
+		if failureCode == "" { // recorded before the code was kept with the outcome
+			failureCode = EBankFailed
+		}
 	}
 	res, err := w.ledger.CreateTransfers(ctx, []ledger.Transfer{t})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/limits"
 	"github.com/cashless-dev/cashless/money"
 )
 
@@ -16,6 +17,11 @@ func (w *Wallets) reservations(tier int, currency string) ([]Reservation, error)
 	if !ok {
 		return nil, &cashless.Error{Code: ECurrencyNotSupported, Message: fmt.Sprintf("Your verification level does not allow %s.", currency), Param: "currency"}
 	}
+	return w.windowsOf(caps, "")
+}
+
+// windowsOf pairs each cap with the key of its window now, prefixed.
+func (w *Wallets) windowsOf(caps []limits.Cap, prefix string) ([]Reservation, error) {
 	windows, err := w.limits.Windows(w.now())
 	if err != nil {
 		return nil, fmt.Errorf("limit windows: %w", err)
@@ -24,12 +30,30 @@ func (w *Wallets) reservations(tier int, currency string) ([]Reservation, error)
 	for _, c := range caps {
 		for _, win := range windows {
 			if win.Period == c.Period {
-				res = append(res, Reservation{Period: string(c.Period), Window: win.Key, Cap: c.Amount})
+				res = append(res, Reservation{Period: string(c.Period), Window: prefix + win.Key, Cap: c.Amount})
 			}
 		}
 	}
 	return res, nil
 }
+
+// topupReservations returns the top-up caps of a tier in a currency with
+// the keys of their windows now ("topup:" and the window, so they count
+// apart from sends); none when top-ups there have no cap.
+func (w *Wallets) topupReservations(tier int, currency string) ([]Reservation, error) {
+	if err := w.checkCurrency(currency); err != nil {
+		return nil, err
+	}
+	caps, ok := w.limits.TopupCaps(tier, currency)
+	if !ok {
+		return nil, nil
+	}
+	return w.windowsOf(caps, topupWindowPrefix)
+}
+
+// topupWindowPrefix sets the limit windows of top-ups apart from those of
+// sends.
+const topupWindowPrefix = "topup:"
 
 // Limits implements Service: for each cap of the user's tier, what the
 // current window has used, what remains, and when the window resets.

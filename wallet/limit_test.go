@@ -19,7 +19,7 @@ func TestLimits(t *testing.T) {
 		t.Parallel()
 		b := setup(t, url, setupOptions{})
 		ada, bob := b.user(t, "ada", 0), b.user(t, "bob", 0) // tier 0: HK$3,000 a day
-		b.fund(t, ada.ID, 10_000_00)
+		b.fund(t, ada.ID, 3_000_00) // tier 0 tops up HK$3,000 a day at most
 
 		t.Run("concurrent sends never pass the cap", func(t *testing.T) {
 			const amount, senders = 700_00, 50 // only 4 fit under HK$3,000
@@ -63,6 +63,7 @@ func TestLimits(t *testing.T) {
 
 		t.Run("the day rolls over, the month does not", func(t *testing.T) {
 			b.clock.Advance(12 * time.Hour) // 16:00Z: the next day in Hong Kong
+			b.fund(t, ada.ID, 2_000_00)
 			_, err := b.wallets.Send(b.ctx, wallet.SendInput{UserID: ada.ID, To: wallet.Recipient{Username: "bob"}, Amount: hkd(2_000_00), IdempotencyKey: "next"})
 			require.NoError(t, err)
 			use, err := b.wallets.Limits(b.ctx, ada.ID, "HKD")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/bank"
+	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/limits"
 	"github.com/cashless-dev/cashless/vault"
@@ -20,6 +21,7 @@ const (
 	defaultAutoTopupWait     = 5 * time.Second
 	defaultReconcileInterval = 3 * time.Second
 	defaultReconcileGrace    = 2 * time.Second
+	defaultParkAfter         = 20
 )
 
 // New returns the wallet service. It opens the ledger's bank settlement
@@ -47,6 +49,9 @@ func New(store Store, dir Directory, l ledger.Service, b bank.Connector, v *vaul
 	if opts.ReconcileGrace <= 0 {
 		opts.ReconcileGrace = defaultReconcileGrace
 	}
+	if opts.ParkAfter <= 0 {
+		opts.ParkAfter = defaultParkAfter
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -62,6 +67,10 @@ func New(store Store, dir Directory, l ledger.Service, b bank.Connector, v *vaul
 		limits: opts.Limits, currencies: opts.Limits.Currencies(), opts: opts, now: now, log: opts.Logger,
 		halt: make(chan struct{}), done: make(chan struct{}),
 	}
+	w.transferQueue = store.TransferQueue()
+	driverOpts := intent.Options{LeaseFor: opts.ReconcileGrace, MaxTries: opts.ParkAfter, Now: now, Logger: opts.Logger}
+	w.transfers = intent.NewDriver("p2p", w.transferQueue, w.redriveTransfer, driverOpts)
+	w.fundings = intent.NewDriver("funding", store.FundingQueue(), w.redriveFunding, driverOpts)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := w.openSystemAccounts(ctx); err != nil {

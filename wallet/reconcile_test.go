@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless/id"
+	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 	"github.com/cashless-dev/cashless/wallet"
@@ -25,8 +26,9 @@ func (b *testBundle) strand(t *testing.T, from, to string, minor int64) *wallet.
 		Transfer: wallet.Transfer{ID: id.New(id.Transfer), From: wallet.Party{UserID: from}, To: wallet.Party{UserID: to},
 			Amount: hkd(minor), Visibility: wallet.Private, Status: wallet.StatusProcessing, Created: now},
 		IdempotencyKey: id.New("key"), Windows: []string{"day:2026-11-29"}, Updated: now,
+		Lease: intent.NewLease(now.Add(2 * time.Second)),
 	}
-	stored, created, err := b.store.CreateIntent(b.ctx, it, []wallet.Reservation{{Period: "day", Window: "day:2026-11-29", Cap: 1_000_000_00}})
+	stored, created, err := b.store.CreateIntent(b.ctx, it, []wallet.Reservation{{Period: "day", Window: "day:2026-11-29", Cap: 1_000_000_00}}, nil)
 	require.NoError(t, err)
 	require.True(t, created)
 	return stored
@@ -83,6 +85,10 @@ func TestReconcile(t *testing.T) {
 			it := b.strand(t, ada.ID, bob.ID, 5_00)
 			tr, err := b.wallets.Send(b.ctx, wallet.SendInput{UserID: ada.ID, To: wallet.Recipient{Username: "bob"}, Amount: hkd(5_00), IdempotencyKey: it.IdempotencyKey})
 			require.NoError(t, err)
+			require.Equal(t, wallet.StatusProcessing, tr.Status, "another driver holds it")
+			b.clock.Advance(3 * time.Second) // that driver's lease ends (it crashed)
+			tr, err = b.wallets.Send(b.ctx, wallet.SendInput{UserID: ada.ID, To: wallet.Recipient{Username: "bob"}, Amount: hkd(5_00), IdempotencyKey: it.IdempotencyKey})
+			require.NoError(t, err)
 			require.Equal(t, it.ID, tr.ID)
 			require.Equal(t, wallet.StatusSucceeded, tr.Status)
 			require.EqualValues(t, 45_00, b.balance(t, ada.ID).Balance)
@@ -90,8 +96,9 @@ func TestReconcile(t *testing.T) {
 
 		t.Run("a stranded top-up is held, submitted and settled", func(t *testing.T) {
 			f := &wallet.FundingRecord{Funding: wallet.Funding{ID: id.New(id.Topup), Kind: wallet.KindTopup, UserID: bob.ID,
-				Amount: hkd(7_00), Status: wallet.StatusPending, Created: b.clock.Now()}, IdempotencyKey: "stranded", Updated: b.clock.Now()}
-			_, created, err := b.store.CreateFunding(b.ctx, f)
+				Amount: hkd(7_00), Status: wallet.StatusPending, Created: b.clock.Now()}, IdempotencyKey: "stranded", Updated: b.clock.Now(),
+				Lease: intent.NewLease(b.clock.Now().Add(2 * time.Second))}
+			_, created, err := b.store.CreateFunding(b.ctx, f, nil, nil)
 			require.NoError(t, err)
 			require.True(t, created)
 			b.clock.Advance(3 * time.Second)

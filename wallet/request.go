@@ -93,40 +93,76 @@ func (w *Wallets) RequestMoney(ctx context.Context, in RequestInput) ([]*Request
 }
 
 // PayRequest implements Service. Only the payer may pay. It runs the send
-// path with the requester as recipient and an idempotency key derived from
-// the request and its attempt number, so paying twice never moves money
-// twice; the request is marked paid in the same transaction as the
-// transfer's success. A payment that fails (say for insufficient funds)
-// starts a new attempt, so the payer may try again after topping up. The
-// caller's idempotency key is not needed for that (the API layer replays
-// its responses); it is only checked for length.
+// path with the requester as recipient and an intent idempotency key
+// derived from the request and its attempt number, so the request is paid
+// at most once however many calls race: the one call that makes the
+// attempt's intent pays (and a retry with its Idempotency-Key is told its
+// outcome); every other is told ERequestAlreadyPaid. The request is marked
+// paid in the same transaction as the transfer's success. A payment that
+// fails (say for insufficient funds) starts a new attempt, so the payer
+// may try again after topping up.
 func (w *Wallets) PayRequest(ctx context.Context, userID, reqID, totpCode, idempotencyKey string) (*Request, *Transfer, error) {
 	if len(idempotencyKey) > MaxIdempotencyKeyLength {
 		return nil, nil, checkKey(idempotencyKey)
 	}
-	rec, r, err := w.ownRecord(ctx, userID, reqID, false, true)
+	// A failed attempt that a concurrent call made lets this one try the
+	// next; a few rounds bound a payer racing themselves.
+	for range 3 {
+		rec, r, err := w.ownRecord(ctx, userID, reqID, false, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch r.Status {
+		case RequestPending:
+		case RequestPaid:
+			return w.paidBy(ctx, userID, rec, idempotencyKey)
+		default:
+			return nil, nil, notPending(r.Status)
+		}
+		it := &Intent{
+			Transfer: Transfer{
+				ID: id.New(id.Transfer), From: Party{UserID: r.Payer.UserID}, To: Party{UserID: r.Requester.UserID},
+				Amount: r.Amount, Message: r.Message, Visibility: Private, Status: StatusProcessing, RequestID: r.ID,
+			},
+			IdempotencyKey: r.ID + "/" + strconv.Itoa(rec.Attempt),
+			ClientKey:      idempotencyKey,
+		}
+		t, err := w.send(ctx, it, totpCode)
+		if err == errAttemptFailed {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		paid, err := w.ownRequest(ctx, userID, reqID, false, true)
+		if err != nil {
+			return nil, nil, err
+		}
+		return paid, t, nil
+	}
+	return nil, nil, alreadyPaid()
+}
+
+// paidBy answers a call to pay a request that is paid: with the payment
+// when the call carries the Idempotency-Key of the call that paid it,
+// ERequestAlreadyPaid otherwise.
+func (w *Wallets) paidBy(ctx context.Context, userID string, rec *RequestRecord, idempotencyKey string) (*Request, *Transfer, error) {
+	it, err := w.store.Intent(ctx, rec.TransferID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if r.Status != RequestPending {
-		return nil, nil, notPending(r.Status)
+	if idempotencyKey == "" || it.ClientKey != idempotencyKey {
+		return nil, nil, alreadyPaid()
 	}
-	it := &Intent{
-		Transfer: Transfer{
-			ID: id.New(id.Transfer), From: Party{UserID: r.Payer.UserID}, To: Party{UserID: r.Requester.UserID},
-			Amount: r.Amount, Message: r.Message, Visibility: Private, Status: StatusProcessing, RequestID: r.ID,
-		},
-		IdempotencyKey: r.ID + "/" + strconv.Itoa(rec.Attempt),
-	}
-	t, err := w.send(ctx, it, totpCode)
+	t, err := w.presentTransfer(ctx, it)
 	if err != nil {
 		return nil, nil, err
 	}
-	paid, err := w.ownRequest(ctx, userID, reqID, false, true)
+	r, err := w.ownRequest(ctx, userID, rec.ID, false, true)
 	if err != nil {
 		return nil, nil, err
 	}
-	return paid, t, nil
+	return r, t, nil
 }
 
 // DeclineRequest implements Service: the payer's refusal of a pending

@@ -75,7 +75,11 @@ func TestRequests(t *testing.T) {
 			require.Equal(t, req.ID, tr.RequestID)
 			require.Equal(t, "tickets", tr.Message)
 			_, _, err = b.wallets.PayRequest(b.ctx, bob.ID, req.ID, "", "k2")
-			require.Equal(t, wallet.ERequestNotPending, code(err))
+			require.Equal(t, wallet.ERequestAlreadyPaid, code(err), "another call is told the request is paid")
+			again, replayed, err := b.wallets.PayRequest(b.ctx, bob.ID, req.ID, "", "k")
+			require.NoError(t, err, "the paying call's key is told its outcome")
+			require.Equal(t, wallet.RequestPaid, again.Status)
+			require.Equal(t, paid.TransferID, replayed.ID)
 		})
 
 		t.Run("a failed payment may be tried again", func(t *testing.T) {
@@ -133,7 +137,7 @@ func TestRequests(t *testing.T) {
 				Transfer: wallet.Transfer{ID: "tr_expired_pay", From: wallet.Party{UserID: eve.ID}, To: wallet.Party{UserID: ada.ID},
 					Amount: hkd(1_00), Visibility: wallet.Private, Status: wallet.StatusProcessing, RequestID: rs[2].ID, Created: now},
 				IdempotencyKey: "expired-pay",
-			}, nil)
+			}, nil, nil)
 			require.Equal(t, wallet.ERequestNotPending, code(err))
 		})
 

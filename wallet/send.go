@@ -6,25 +6,32 @@ import (
 
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/id"
-	"github.com/cashless-dev/cashless/ledger"
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/intent"
+	"github.com/cashless-dev/cashless/money"
 )
 
 // Send implements Service. It follows the wallet's money path: validate;
-// resolve the recipient; step up with TOTP above the threshold; store the
-// intent and reserve the limits in one transaction; move the money in the
-// ledger with the intent's id as the transfer id; record the outcome. The
-// same user and idempotency key always give the same transfer: a replay
-// returns the stored outcome (a failure as the same error code) and drives
-// on an intent still in flight; it never makes a second intent.
+// resolve the recipient; step up with TOTP when the send takes the
+// sender's payments in the step-up window past the threshold; store the
+// intent, holding its lease, and reserve the limits in one transaction;
+// move the money in the ledger with the intent's transfer id; record the
+// outcome. The same user and idempotency key always give the same
+// transfer: a replay returns the stored outcome (a failure as the same
+// error code) and drives on an intent still in flight when no other
+// driver holds it; it never makes a second intent. The same key with
+// another recipient, amount, message or visibility is EIdempotencyKeyReused.
 //
 // A replay is recognised before the step-up, so retrying a large send
 // whose one-time code was already used does not ask for another code.
 //
-// With Options.AutoTopup, a send that finds the balance short first tops
-// the wallet up from the bank by the missing amount, waits up to
-// Options.AutoTopupWait for the bank to confirm, and tries the transfer
-// once more; if the bank does not confirm in time the send fails with
-// EInsufficientFunds and the top-up completes on its own later.
+// With Options.AutoTopup, a send that the ledger refuses for insufficient
+// funds first tops the wallet up from the bank by the missing amount,
+// waits up to Options.AutoTopupWait for the bank to confirm, and then
+// tries once more as the intent's next attempt, with a transfer id of its
+// own (the refused one can never commit). If the bank does not confirm in
+// time the send fails with EInsufficientFunds, and the top-up completes on
+// its own later.
 func (w *Wallets) Send(ctx context.Context, in SendInput) (*Transfer, error) {
 	if err := w.checkAmount(in.Amount, "amount"); err != nil {
 		return nil, err
@@ -58,21 +65,22 @@ func (w *Wallets) Send(ctx context.Context, in SendInput) (*Transfer, error) {
 
 // send runs a validated intent through the money path; PayRequest shares it.
 func (w *Wallets) send(ctx context.Context, it *Intent, totpCode string) (*Transfer, error) {
-	if limit, ok := w.limits.StepUp(it.Amount.Currency); ok && it.Amount.Minor > limit {
-		prev, err := w.store.IntentByKey(ctx, it.From.UserID, it.IdempotencyKey)
-		switch {
-		case err == nil:
-			return w.replay(ctx, prev)
-		case cashless.ErrorCode(err) != ETransferNotFound:
-			return nil, fmt.Errorf("read transfer: %w", err)
-		}
-		if err := w.dir.VerifyTOTP(ctx, it.From.UserID, totpCode); err != nil {
-			return nil, err
-		}
-	}
 	sender, err := w.dir.User(ctx, it.From.UserID)
 	if err != nil {
 		return nil, fmt.Errorf("read sender: %w", err)
+	}
+	stepUp, verify := w.stepUp(sender, it.Amount, totpCode)
+	if verify {
+		prev, err := w.store.IntentByKey(ctx, it.From.UserID, it.IdempotencyKey)
+		switch {
+		case err == nil:
+			return w.replay(ctx, prev, it)
+		case cashless.ErrorCode(err) != ETransferNotFound:
+			return nil, fmt.Errorf("read transfer: %w", err)
+		}
+		if err := w.dir.VerifyTOTP(ctx, sender.ID, totpCode); err != nil {
+			return nil, err
+		}
 	}
 	it.From.Name, it.From.Username = sender.Name, sender.Username
 	res, err := w.reservations(sender.KYCTier, it.Amount.Currency)
@@ -89,102 +97,86 @@ func (w *Wallets) send(ctx context.Context, it *Intent, totpCode string) (*Trans
 	}
 	now := w.now()
 	it.Created, it.Updated = now, now
+	it.Lease = intent.NewLease(now.Add(w.opts.ReconcileGrace))
 	it.Windows = make([]string, len(res))
 	for i, r := range res {
 		it.Windows[i] = r.Window
 	}
-	stored, created, err := w.store.CreateIntent(ctx, it, res)
+	stored, created, err := w.store.CreateIntent(ctx, it, res, stepUp)
 	if err != nil {
 		return nil, err
 	}
 	if !created {
-		return w.replay(ctx, stored)
+		return w.replay(ctx, stored, it)
 	}
 	return w.drive(ctx, stored, w.opts.AutoTopup)
 }
 
-// replay answers a send whose intent already exists.
-func (w *Wallets) replay(ctx context.Context, it *Intent) (*Transfer, error) {
-	switch it.Status {
+// stepUp says how a payment of amount by sender is held to the TOTP
+// step-up: not at all (a user without TOTP), by a code to verify now (one
+// was given, or the amount alone passes the threshold: verify is true,
+// after the caller has looked for a replay of the call, which needs no
+// code), or by the returned check, which the store makes in the same
+// transaction as the payment against the sender's payments in the
+// rolling window.
+func (w *Wallets) stepUp(sender *identity.User, amount money.Amount, code string) (check *StepUpCheck, verify bool) {
+	limit, window, ok := w.limits.StepUp(amount.Currency)
+	if !ok || !sender.TOTPEnabled {
+		return nil, false
+	}
+	if code == "" && amount.Minor <= limit {
+		return &StepUpCheck{Limit: limit, Window: window}, false
+	}
+	return nil, true
+}
+
+// replay answers a call whose intent already exists: the stored one. A
+// different call under the same key is EIdempotencyKeyReused; for a
+// request payment, a call with another Idempotency-Key than the one that
+// made the payment is ERequestAlreadyPaid (or errAttemptFailed when that
+// attempt failed meanwhile, so that the caller may start the next).
+func (w *Wallets) replay(ctx context.Context, stored, call *Intent) (*Transfer, error) {
+	if stored.To.UserID != call.To.UserID || stored.Amount != call.Amount || stored.Message != call.Message ||
+		stored.Visibility != call.Visibility || stored.RequestID != call.RequestID {
+		return nil, keyReused()
+	}
+	if stored.RequestID != "" && (call.ClientKey == "" || stored.ClientKey != call.ClientKey) {
+		if stored.Status == StatusFailed {
+			return nil, errAttemptFailed
+		}
+		return nil, alreadyPaid()
+	}
+	switch stored.Status {
 	case StatusSucceeded:
-		return w.presentTransfer(ctx, it)
+		return w.presentTransfer(ctx, stored)
 	case StatusFailed:
-		return nil, failure(it.FailureCode)
+		return nil, failure(stored.FailureCode)
 	}
-	return w.drive(ctx, it, false)
-}
-
-// drive moves an intent's money in the ledger and records the outcome. An
-// error of the ledger call as a whole leaves the intent processing for the
-// reconciler.
-func (w *Wallets) drive(ctx context.Context, it *Intent, autoTopup bool) (*Transfer, error) {
-	code, err := w.commitP2P(ctx, it)
+	// Still in flight: drive it on if no other driver holds it.
+	now := w.now()
+	l := intent.NewLease(now.Add(w.opts.ReconcileGrace))
+	ok, err := w.transferQueue.Claim(ctx, stored.ID, l, now)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("claim transfer: %w", err)
 	}
-	if code == EInsufficientFunds && autoTopup && w.autoTopup(ctx, it) {
-		if code, err = w.commitP2P(ctx, it); err != nil {
-			return nil, err
-		}
+	if !ok {
+		return w.presentTransfer(ctx, stored)
 	}
-	if code != "" {
-		if _, err := w.store.FailIntent(ctx, it.ID, code, w.now()); err != nil {
-			return nil, fmt.Errorf("record failed transfer: %w", err)
-		}
-		// A concurrent driver may have seen the transfer go through.
-		if cur, err := w.store.Intent(ctx, it.ID); err == nil && cur.Status == StatusSucceeded {
-			return w.presentTransfer(ctx, cur)
-		}
-		return nil, failure(code)
-	}
-	if err := w.succeed(ctx, it); err != nil {
-		return nil, err
-	}
-	it.Status, it.FailureCode = StatusSucceeded, ""
-	return w.presentTransfer(ctx, it)
+	stored.Lease = l
+	return w.drive(ctx, stored, false)
 }
 
-// commitP2P submits the intent's ledger transfer. It returns the failure
-// code of a refusal ("" on success), or an error when the ledger could not
-// answer.
-func (w *Wallets) commitP2P(ctx context.Context, it *Intent) (string, error) {
-	return w.commitTransfer(ctx, ledger.Transfer{
-		ID:              it.ID,
-		DebitAccountID:  walletAccountID(it.From.UserID, it.Amount.Currency),
-		CreditAccountID: walletAccountID(it.To.UserID, it.Amount.Currency),
-		Amount:          it.Amount.Minor,
-		Currency:        it.Amount.Currency,
-		Code:            codeP2P,
-	})
+// errAttemptFailed tells PayRequest that the attempt it raced for failed
+// and the request is payable again.
+var errAttemptFailed = &cashless.Error{Code: ERequestNotPending, Message: "The payment attempt failed."}
+
+func keyReused() error {
+	return &cashless.Error{Code: EIdempotencyKeyReused,
+		Message: "This Idempotency-Key was used for a different request; use a new key for a new one."}
 }
 
-// commitTransfer submits one ledger transfer. It returns the wallet's
-// failure code for a refusal ("" on success: EInsufficientFunds when the
-// wallet is short, EInternal for a refusal that should never happen), or an
-// error when the ledger could not answer.
-func (w *Wallets) commitTransfer(ctx context.Context, t ledger.Transfer) (string, error) {
-	res, err := w.ledger.CreateTransfers(ctx, []ledger.Transfer{t})
-	if err != nil {
-		return "", fmt.Errorf("move money: %w", err)
-	}
-	switch c := cashless.ErrorCode(res[0].Err); c {
-	case "":
-		return "", nil
-	case ledger.ExceedsCredits:
-		return EInsufficientFunds, nil
-	default:
-		w.log.Error("ledger refused a transfer", "transfer", t.ID, "code", c)
-		return cashless.EInternal, nil
-	}
-}
-
-// succeed records an intent's success and, in the same transaction, makes
-// the two users each other's contacts (if they were not yet).
-func (w *Wallets) succeed(ctx context.Context, it *Intent) error {
-	if _, err := w.store.SucceedIntent(ctx, it, w.now(), w.paymentContacts(it.From.UserID, it.To.UserID)...); err != nil {
-		return fmt.Errorf("record transfer: %w", err)
-	}
-	return nil
+func alreadyPaid() error {
+	return &cashless.Error{Code: ERequestAlreadyPaid, Message: "The request is already paid, or being paid by another call."}
 }
 
 // Ledger transfer codes of the wallet's movements.

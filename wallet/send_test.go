@@ -2,6 +2,7 @@ package wallet_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -149,8 +150,27 @@ func TestSend(t *testing.T) {
 			again, err := b.wallets.Send(b.ctx, in)
 			require.NoError(t, err, "a replay needs no second code")
 			require.Equal(t, tr.ID, again.ID)
-			_, err = b.wallets.Send(b.ctx, wallet.SendInput{UserID: cy.ID, To: wallet.Recipient{Username: "ada"}, Amount: hkd(5_000_00), IdempotencyKey: "s2"})
-			require.NoError(t, err, "the threshold itself needs no code")
+			_, err = b.wallets.Send(b.ctx, wallet.SendInput{UserID: cy.ID, To: wallet.Recipient{Username: "ada"}, Amount: hkd(1_00), IdempotencyKey: "s2"})
+			require.Equal(t, identity.ETOTPRequired, code(err), "the window already holds HK$6,000")
+		})
+
+		t.Run("step-up is cumulative over the window", func(t *testing.T) {
+			dee := b.user(t, "dee", 2)
+			dee.TOTPEnabled = true
+			b.dir.add(dee)
+			b.fund(t, dee.ID, 12_000_00)
+			send := func(key string, minor int64, totp string) error {
+				_, err := b.wallets.Send(b.ctx, wallet.SendInput{UserID: dee.ID, To: wallet.Recipient{Username: "ada"},
+					Amount: hkd(minor), IdempotencyKey: key, TOTPCode: totp})
+				return err
+			}
+			require.NoError(t, send("a", 2_500_00, ""))
+			require.NoError(t, send("b", 2_500_00, ""), "HK$5,000 in all is the threshold itself")
+			require.Equal(t, identity.ETOTPRequired, code(send("c", 2_500_00, "")), "splitting does not avoid the step-up")
+			require.NoError(t, send("b", 2_500_00, ""), "a replay is answered as it was")
+			require.NoError(t, send("c", 2_500_00, validTOTP))
+			b.clock.Advance(24*time.Hour + time.Second)
+			require.NoError(t, send("d", 2_500_00, ""), "the window has rolled on")
 		})
 		b.verify(t)
 	})

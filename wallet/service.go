@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless/bank"
+	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/limits"
 	"github.com/cashless-dev/cashless/vault"
@@ -36,9 +37,16 @@ type Options struct {
 	// zero; negative turns the background loop off, leaving Reconcile to
 	// the caller).
 	ReconcileInterval time.Duration
-	// ReconcileGrace is how long an intent or funding may stay in flight
-	// before the reconciler takes it over (2 seconds when zero).
+	// ReconcileGrace is how long a driver holds an intent's or funding's
+	// lease: the request path's before the reconciler may take it over,
+	// and the reconciler's before it looks at a row it could not finish
+	// again (2 seconds when zero). An automatic top-up extends the
+	// request path's lease over its wait.
 	ReconcileGrace time.Duration
+	// ParkAfter is how many failed re-drives park an intent or funding,
+	// which the reconciler then leaves alone for an operator (20 when
+	// zero).
+	ParkAfter int
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// Logger gets the reconciler's reports (slog.Default when nil).
@@ -59,6 +67,12 @@ type Wallets struct {
 	opts       Options
 	now        func() time.Time
 	log        *slog.Logger
+
+	// transferQueue holds the leases of transfer intents; transfers and
+	// fundings are the reconciler's drivers.
+	transferQueue intent.Queue
+	transfers     *intent.Driver
+	fundings      *intent.Driver
 
 	opened sync.Map   // ledger account ids known to exist
 	openMu sync.Mutex // one account open at a time

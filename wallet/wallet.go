@@ -47,8 +47,18 @@ const (
 	ERequestNotFound  = "request_not_found"
 	EFundingNotFound  = "funding_not_found"
 	// ERequestNotPending: paying, declining or canceling a request that is
-	// already paid, declined, canceled or expired.
+	// already declined, canceled or expired (or, for declining and
+	// canceling, paid).
 	ERequestNotPending = "request_not_pending"
+	// ERequestAlreadyPaid: paying a request that is paid, or that another
+	// call (with another Idempotency-Key) is paying now.
+	ERequestAlreadyPaid = "request_already_paid"
+	// EIdempotencyKeyReused: an idempotency key used before for a
+	// different call (another recipient, amount, message or visibility; a
+	// top-up of another amount; a withdrawal of another amount or to
+	// another account). The API answers such calls from its own records
+	// first; this is the same rule one layer down.
+	EIdempotencyKeyReused = "idempotency_key_reused"
 	// EInvalidBankAccount: a bank account number that is not 6–20 digits
 	// (dashes and spaces allowed).
 	EInvalidBankAccount = "invalid_bank_account"

@@ -5,23 +5,32 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/intent"
+	"github.com/cashless-dev/cashless/intent/sqlqueue"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
-const fundingColumns = `id, kind, user_id, currency, amount, status, failure_code, bank_outcome, bank_account, account_last4, idem_key, created_us, updated_us, completed_us`
+const fundingColumns = `id, kind, user_id, currency, amount, status, failure_code, bank_outcome, bank_account, account_last4, idem_key, created_us, updated_us, completed_us, limit_windows, lease_token, lease_until_us`
 
 func scanFunding(r rowScanner) (*wallet.FundingRecord, error) {
 	var f wallet.FundingRecord
-	var created, updated, completed int64
+	var windows string
+	var created, updated, completed, leaseUntil int64
 	if err := r.Scan(&f.ID, &f.Kind, &f.UserID, &f.Amount.Currency, &f.Amount.Minor, &f.Status, &f.FailureCode, &f.BankOutcome,
-		&f.BankAccountSealed, &f.BankAccountLast4, &f.IdempotencyKey, &created, &updated, &completed); err != nil {
+		&f.BankAccountSealed, &f.BankAccountLast4, &f.IdempotencyKey, &created, &updated, &completed,
+		&windows, &f.Lease.Token, &leaseUntil); err != nil {
 		return nil, err
 	}
+	if windows != "" {
+		f.Windows = strings.Split(windows, ",")
+	}
 	f.Created, f.Updated, f.Completed = sqldb.FromMicros(created), sqldb.FromMicros(updated), sqldb.FromMicros(completed)
+	f.Lease.Until = sqldb.FromMicros(leaseUntil)
 	return &f, nil
 }
 
@@ -39,7 +48,7 @@ func readFunding(ctx context.Context, q interface {
 }
 
 // CreateFunding implements wallet.MoneyStore.
-func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord) (*wallet.FundingRecord, bool, error) {
+func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord, caps []wallet.Reservation, stepUp *wallet.StepUpCheck) (*wallet.FundingRecord, bool, error) {
 	var stored *wallet.FundingRecord
 	var created bool
 	byKey := `user_id = ? AND kind = ? AND idem_key = ?`
@@ -53,10 +62,21 @@ func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord) (*wa
 		if cashless.ErrorCode(err) != wallet.EFundingNotFound {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+sqldb.Marks(14)+`)`,
+		if stepUp != nil {
+			if err := s.checkStepUp(ctx, tx, f.UserID, f.Amount, f.Created, *stepUp); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_fundings (`+fundingColumns+`) VALUES (`+sqldb.Marks(17)+`)`,
 			f.ID, f.Kind, f.UserID, f.Amount.Currency, f.Amount.Minor, f.Status, f.FailureCode, f.BankOutcome,
-			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, sqldb.Micros(f.Created), sqldb.Micros(f.Updated), sqldb.Micros(f.Completed)); err != nil {
+			f.BankAccountSealed, f.BankAccountLast4, f.IdempotencyKey, sqldb.Micros(f.Created), sqldb.Micros(f.Updated), sqldb.Micros(f.Completed),
+			strings.Join(f.Windows, ","), f.Lease.Token, sqldb.Micros(f.Lease.Until)); err != nil {
 			return fmt.Errorf("insert funding: %w", err)
+		}
+		for _, c := range caps {
+			if err := s.reserve(ctx, tx, f.UserID, f.Amount, c); err != nil {
+				return err
+			}
 		}
 		cp := *f
 		stored, created = &cp, true
@@ -77,12 +97,17 @@ func (s *Store) Funding(ctx context.Context, id string) (*wallet.FundingRecord, 
 	return readFunding(ctx, s.db.Read, `id = ?`, id)
 }
 
+// FundingByKey implements wallet.MoneyStore.
+func (s *Store) FundingByKey(ctx context.Context, userID, kind, key string) (*wallet.FundingRecord, error) {
+	return readFunding(ctx, s.db.Read, `user_id = ? AND kind = ? AND idem_key = ?`, userID, kind, key)
+}
+
 // RecordBankOutcome implements wallet.MoneyStore.
-func (s *Store) RecordBankOutcome(ctx context.Context, id, outcome string, at time.Time) (*wallet.FundingRecord, error) {
+func (s *Store) RecordBankOutcome(ctx context.Context, id, outcome, failureCode string, at time.Time) (*wallet.FundingRecord, error) {
 	var out *wallet.FundingRecord
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET bank_outcome = ?, updated_us = ? WHERE id = ? AND bank_outcome = ''`,
-			outcome, sqldb.Micros(at), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET bank_outcome = ?, failure_code = ?, updated_us = ? WHERE id = ? AND bank_outcome = ''`,
+			outcome, failureCode, sqldb.Micros(at), id); err != nil {
 			return fmt.Errorf("record bank outcome: %w", err)
 		}
 		var err error
@@ -102,19 +127,16 @@ func (s *Store) FinishFunding(ctx context.Context, id, status, failureCode strin
 		if err != nil {
 			return fmt.Errorf("finish funding: %w", err)
 		}
-		return nil
+		if n == 0 || status != wallet.StatusFailed {
+			return nil
+		}
+		f, err := readFunding(ctx, tx, `id = ?`, id)
+		if err != nil {
+			return err
+		}
+		return s.release(ctx, tx, f.UserID, f.Windows, f.Amount)
 	})
 	return n > 0, err
-}
-
-// TouchFunding implements wallet.MoneyStore.
-func (s *Store) TouchFunding(ctx context.Context, id string, at time.Time) error {
-	return s.group.Do(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE wallet_fundings SET updated_us = ? WHERE id = ? AND status = ?`, sqldb.Micros(at), id, wallet.StatusPending); err != nil {
-			return fmt.Errorf("touch funding: %w", err)
-		}
-		return nil
-	})
 }
 
 // Fundings implements wallet.MoneyStore.
@@ -124,12 +146,7 @@ func (s *Store) Fundings(ctx context.Context, userID, kind string, p cashless.Pa
 	}, p, scanFunding, func(f *wallet.FundingRecord) string { return f.ID })
 }
 
-// StaleFundings implements wallet.MoneyStore.
-func (s *Store) StaleFundings(ctx context.Context, before time.Time, limit int) ([]*wallet.FundingRecord, error) {
-	out, err := queryAll(ctx, s.db.Read, scanFunding, `SELECT `+fundingColumns+` FROM wallet_fundings WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
-		wallet.StatusPending, sqldb.Micros(before), limit)
-	if err != nil {
-		return nil, fmt.Errorf("find stale fundings: %w", err)
-	}
-	return out, nil
+// FundingQueue implements wallet.MoneyStore.
+func (s *Store) FundingQueue() intent.Queue {
+	return sqlqueue.New(s.db, s.group, "wallet_fundings", wallet.StatusPending)
 }

@@ -9,25 +9,29 @@ import (
 	"time"
 
 	"github.com/cashless-dev/cashless"
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/intent"
+	"github.com/cashless-dev/cashless/intent/sqlqueue"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
-const intentColumns = `id, sender_id, recipient_id, currency, amount, message, visibility, status, failure_code, request_id, idem_key, limit_windows, created_us, updated_us`
+const intentColumns = `id, sender_id, recipient_id, currency, amount, message, visibility, status, failure_code, request_id, idem_key, limit_windows, created_us, updated_us, attempt, client_key, lease_token, lease_until_us`
 
 func scanIntent(r rowScanner) (*wallet.Intent, error) {
 	var it wallet.Intent
 	var windows string
-	var created, updated int64
+	var created, updated, leaseUntil int64
 	if err := r.Scan(&it.ID, &it.From.UserID, &it.To.UserID, &it.Amount.Currency, &it.Amount.Minor, &it.Message,
-		&it.Visibility, &it.Status, &it.FailureCode, &it.RequestID, &it.IdempotencyKey, &windows, &created, &updated); err != nil {
+		&it.Visibility, &it.Status, &it.FailureCode, &it.RequestID, &it.IdempotencyKey, &windows, &created, &updated,
+		&it.Attempt, &it.ClientKey, &it.Lease.Token, &leaseUntil); err != nil {
 		return nil, err
 	}
 	if windows != "" {
 		it.Windows = strings.Split(windows, ",")
 	}
-	it.Created, it.Updated = sqldb.FromMicros(created), sqldb.FromMicros(updated)
+	it.Created, it.Updated, it.Lease.Until = sqldb.FromMicros(created), sqldb.FromMicros(updated), sqldb.FromMicros(leaseUntil)
 	return &it, nil
 }
 
@@ -50,7 +54,7 @@ func readIntent(ctx context.Context, q interface {
 }
 
 // CreateIntent implements wallet.MoneyStore.
-func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wallet.Reservation) (*wallet.Intent, bool, error) {
+func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wallet.Reservation, stepUp *wallet.StepUpCheck) (*wallet.Intent, bool, error) {
 	var stored *wallet.Intent
 	var created bool
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
@@ -63,10 +67,24 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+sqldb.Marks(14)+`)`,
+		if stepUp != nil {
+			// A replay is answered as it was, whatever the window holds now.
+			prev, err := readIntent(ctx, tx, `sender_id = ? AND idem_key = ?`, in.From.UserID, in.IdempotencyKey)
+			if err == nil {
+				stored = prev
+				return nil
+			}
+			if cashless.ErrorCode(err) != wallet.ETransferNotFound {
+				return err
+			}
+			if err := s.checkStepUp(ctx, tx, in.From.UserID, in.Amount, in.Created, *stepUp); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO wallet_transfers (`+intentColumns+`) VALUES (`+sqldb.Marks(18)+`)`,
 			in.ID, in.From.UserID, in.To.UserID, in.Amount.Currency, in.Amount.Minor, in.Message, string(in.Visibility),
 			in.Status, in.FailureCode, in.RequestID, in.IdempotencyKey, strings.Join(in.Windows, ","),
-			sqldb.Micros(in.Created), sqldb.Micros(in.Updated)); err != nil {
+			sqldb.Micros(in.Created), sqldb.Micros(in.Updated), in.Attempt, in.ClientKey, in.Lease.Token, sqldb.Micros(in.Lease.Until)); err != nil {
 			return fmt.Errorf("insert transfer: %w", err)
 		}
 		for _, c := range caps {
@@ -110,6 +128,30 @@ func (s *Store) checkPayable(ctx context.Context, tx *sql.Tx, requestID, payer s
 	return nil
 }
 
+// checkStepUp refuses, with identity's ETOTPRequired, a payment that would
+// take what the user sent and withdrew in the rolling window past the
+// step-up limit. The sums are locking reads on MySQL, so a concurrent
+// payment of the same user waits for this one and then counts it.
+func (s *Store) checkStepUp(ctx context.Context, tx *sql.Tx, userID string, amount money.Amount, now time.Time, c wallet.StepUpCheck) error {
+	since := sqldb.Micros(now.Add(-c.Window))
+	var sent, withdrawn int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM wallet_transfers
+		WHERE sender_id = ? AND created_us > ? AND currency = ? AND status <> ?`+s.db.Dialect.ForUpdate(),
+		userID, since, amount.Currency, wallet.StatusFailed).Scan(&sent); err != nil {
+		return fmt.Errorf("sum recent sends: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM wallet_fundings
+		WHERE user_id = ? AND created_us > ? AND kind = ? AND currency = ? AND status <> ?`+s.db.Dialect.ForUpdate(),
+		userID, since, wallet.KindWithdrawal, amount.Currency, wallet.StatusFailed).Scan(&withdrawn); err != nil {
+		return fmt.Errorf("sum recent withdrawals: %w", err)
+	}
+	if sent+withdrawn+amount.Minor > c.Limit {
+		return &cashless.Error{Code: identity.ETOTPRequired,
+			Message: "Together with your other payments of the last hours this needs a one-time code from your authenticator app."}
+	}
+	return nil
+}
+
 // reserve adds amount to the user's use of a window only if it stays within
 // the cap: ELimitExceeded otherwise. The conditional UPDATE is atomic, so
 // concurrent sends (on any number of instances) can never overshoot.
@@ -145,15 +187,15 @@ func (s *Store) reserveUpsert() string {
 		WHERE wallet_limit_usage.used + excluded.used <= ?`
 }
 
-// adjustUsage adds delta to the intent's windows without a cap check: a
-// release (negative) or the re-reservation of money that moved after all.
-func (s *Store) adjustUsage(ctx context.Context, tx *sql.Tx, it *wallet.Intent, delta int64) error {
+// release gives an intent's reservation back. Usage is only ever added
+// by reserve, under the cap; nothing adds it back without that check.
+func (s *Store) release(ctx context.Context, tx *sql.Tx, userID string, windows []string, amount money.Amount) error {
 	// The rows exist: the intent's reservation created them in the same
 	// transaction as the intent, and usage rows are never deleted.
-	for _, win := range it.Windows {
-		if _, err := tx.ExecContext(ctx, `UPDATE wallet_limit_usage SET used = used + ? WHERE user_id = ? AND window_key = ? AND currency = ?`,
-			delta, it.From.UserID, win, it.Amount.Currency); err != nil {
-			return fmt.Errorf("adjust limit usage: %w", err)
+	for _, win := range windows {
+		if _, err := tx.ExecContext(ctx, `UPDATE wallet_limit_usage SET used = used - ? WHERE user_id = ? AND window_key = ? AND currency = ?`,
+			amount.Minor, userID, win, amount.Currency); err != nil {
+			return fmt.Errorf("release limit usage: %w", err)
 		}
 	}
 	return nil
@@ -172,7 +214,6 @@ func (s *Store) Intent(ctx context.Context, id string) (*wallet.Intent, error) {
 // SucceedIntent implements wallet.MoneyStore.
 func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Time, contacts ...*wallet.Contact) (bool, error) {
 	var changed bool
-	id := in.ID
 	contactsQuery, contactsArgs := s.paymentContactsInsert(contacts)
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		changed = false
@@ -180,63 +221,45 @@ func (s *Store) SucceedIntent(ctx context.Context, in *wallet.Intent, at time.Ti
 		// the request it pays (if any) is named by the caller's intent,
 		// which is the stored one.
 		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusSucceeded, sqldb.Micros(at), id, wallet.StatusProcessing)
-		if err != nil {
-			return fmt.Errorf("update transfer: %w", err)
-		}
-		if n == 1 {
-			return s.succeeded(ctx, tx, id, in.RequestID, at, contactsQuery, contactsArgs, &changed)
-		}
-		it, err := readIntent(ctx, tx, `id = ?`+s.db.Dialect.ForUpdate(), id)
-		if err != nil {
-			return err
-		}
-		if it.Status == wallet.StatusSucceeded {
-			return nil
-		}
-		n, err = execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = '', updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusSucceeded, sqldb.Micros(at), id, it.Status)
+			wallet.StatusSucceeded, sqldb.Micros(at), in.ID, wallet.StatusProcessing)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
 		}
 		if n == 0 {
-			return nil
-		}
-		if it.Status == wallet.StatusFailed {
-			if err := s.adjustUsage(ctx, tx, it, it.Amount.Minor); err != nil {
+			it, err := readIntent(ctx, tx, `id = ?`, in.ID)
+			if err != nil {
 				return err
 			}
+			if it.Status == wallet.StatusFailed {
+				return fmt.Errorf("record transfer %s: the ledger committed a transfer of an intent recorded as failed", in.ID)
+			}
+			return nil
 		}
-		return s.succeeded(ctx, tx, id, it.RequestID, at, contactsQuery, contactsArgs, &changed)
+		if in.RequestID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
+				wallet.RequestPaid, in.ID, sqldb.Micros(at), in.RequestID, wallet.RequestPaid); err != nil {
+				return fmt.Errorf("mark request paid: %w", err)
+			}
+		}
+		if contactsQuery != "" {
+			if _, err := tx.ExecContext(ctx, contactsQuery, contactsArgs...); err != nil {
+				return fmt.Errorf("insert contacts: %w", err)
+			}
+		}
+		changed = true
+		return nil
 	})
 	return changed, err
 }
 
-// succeeded finishes marking an intent succeeded: the request it paid is
-// paid, and the payment contacts are added.
-func (s *Store) succeeded(ctx context.Context, tx *sql.Tx, id, requestID string, at time.Time, contactsQuery string, contactsArgs []any, changed *bool) error {
-	if requestID != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE wallet_requests SET status = ?, transfer_id = ?, updated_us = ? WHERE id = ? AND status <> ?`,
-			wallet.RequestPaid, id, sqldb.Micros(at), requestID, wallet.RequestPaid); err != nil {
-			return fmt.Errorf("mark request paid: %w", err)
-		}
-	}
-	if contactsQuery != "" {
-		if _, err := tx.ExecContext(ctx, contactsQuery, contactsArgs...); err != nil {
-			return fmt.Errorf("insert contacts: %w", err)
-		}
-	}
-	*changed = true
-	return nil
-}
-
 // FailIntent implements wallet.MoneyStore.
-func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (bool, error) {
+func (s *Store) FailIntent(ctx context.Context, id string, l intent.Lease, attempt int, code string, at time.Time) (bool, error) {
 	var changed bool
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		changed = false
-		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = ?, updated_us = ? WHERE id = ? AND status = ?`,
-			wallet.StatusFailed, code, sqldb.Micros(at), id, wallet.StatusProcessing)
+		n, err := execAffected(ctx, tx, `UPDATE wallet_transfers SET status = ?, failure_code = ?, updated_us = ?
+			WHERE id = ? AND status = ? AND lease_token = ? AND attempt = ?`,
+			wallet.StatusFailed, code, sqldb.Micros(at), id, wallet.StatusProcessing, l.Token, attempt)
 		if err != nil {
 			return fmt.Errorf("update transfer: %w", err)
 		}
@@ -247,7 +270,7 @@ func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (
 		if err != nil {
 			return err
 		}
-		if err := s.adjustUsage(ctx, tx, it, -it.Amount.Minor); err != nil {
+		if err := s.release(ctx, tx, it.From.UserID, it.Windows, it.Amount); err != nil {
 			return err
 		}
 		if it.RequestID != "" {
@@ -262,22 +285,33 @@ func (s *Store) FailIntent(ctx context.Context, id, code string, at time.Time) (
 	return changed, err
 }
 
+// NextAttempt implements wallet.MoneyStore.
+func (s *Store) NextAttempt(ctx context.Context, id string, l intent.Lease, attempt int, at time.Time) (bool, error) {
+	var n int64
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		var err error
+		n, err = execAffected(ctx, tx, `UPDATE wallet_transfers SET attempt = attempt + 1, updated_us = ?
+			WHERE id = ? AND status = ? AND lease_token = ? AND attempt = ?`,
+			sqldb.Micros(at), id, wallet.StatusProcessing, l.Token, attempt)
+		if err != nil {
+			return fmt.Errorf("start a new transfer attempt: %w", err)
+		}
+		return nil
+	})
+	return n == 1, err
+}
+
+// TransferQueue implements wallet.MoneyStore.
+func (s *Store) TransferQueue() intent.Queue {
+	return sqlqueue.New(s.db, s.group, "wallet_transfers", wallet.StatusProcessing)
+}
+
 // Intents implements wallet.MoneyStore.
 func (s *Store) Intents(ctx context.Context, userID string, p cashless.Page) ([]*wallet.Intent, bool, error) {
 	return listPage(ctx, s.db.Read, `SELECT `+intentColumns+` FROM wallet_transfers`, []pageStream{
 		{where: `sender_id = ?`, args: []any{userID}},
 		{where: `recipient_id = ? AND status = 'succeeded'`, args: []any{userID}},
 	}, p, scanIntent, func(it *wallet.Intent) string { return it.ID })
-}
-
-// StaleIntents implements wallet.MoneyStore.
-func (s *Store) StaleIntents(ctx context.Context, before time.Time, limit int) ([]*wallet.Intent, error) {
-	out, err := queryAll(ctx, s.db.Read, scanIntent, `SELECT `+intentColumns+` FROM wallet_transfers WHERE status = ? AND updated_us < ? ORDER BY updated_us LIMIT ?`,
-		wallet.StatusProcessing, sqldb.Micros(before), limit)
-	if err != nil {
-		return nil, fmt.Errorf("find stale transfers: %w", err)
-	}
-	return out, nil
 }
 
 // LimitUsage implements wallet.MoneyStore.

@@ -1,0 +1,20 @@
+ALTER TABLE wallet_transfers ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE wallet_transfers ADD COLUMN client_key VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE wallet_transfers ADD COLUMN lease_token VARCHAR(40) NOT NULL DEFAULT '';
+ALTER TABLE wallet_transfers ADD COLUMN lease_until_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE wallet_transfers ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE wallet_transfers ADD COLUMN parked VARCHAR(255) NOT NULL DEFAULT '';
+DROP INDEX IF EXISTS wallet_transfers_status;
+CREATE INDEX IF NOT EXISTS wallet_transfers_due ON wallet_transfers (status, lease_until_us);
+CREATE INDEX IF NOT EXISTS wallet_transfers_parked ON wallet_transfers (parked);
+CREATE INDEX IF NOT EXISTS wallet_transfers_sent ON wallet_transfers (sender_id, created_us);
+
+ALTER TABLE wallet_fundings ADD COLUMN limit_windows VARCHAR(255) NOT NULL DEFAULT '';
+ALTER TABLE wallet_fundings ADD COLUMN lease_token VARCHAR(40) NOT NULL DEFAULT '';
+ALTER TABLE wallet_fundings ADD COLUMN lease_until_us BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE wallet_fundings ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE wallet_fundings ADD COLUMN parked VARCHAR(255) NOT NULL DEFAULT '';
+DROP INDEX IF EXISTS wallet_fundings_status;
+CREATE INDEX IF NOT EXISTS wallet_fundings_due ON wallet_fundings (status, lease_until_us);
+CREATE INDEX IF NOT EXISTS wallet_fundings_parked ON wallet_fundings (parked);
+CREATE INDEX IF NOT EXISTS wallet_fundings_made ON wallet_fundings (user_id, created_us);
