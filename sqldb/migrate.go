@@ -2,11 +2,14 @@ package sqldb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // Migrate runs the migrations of one service: the files
@@ -15,7 +18,9 @@ import (
 // are separated by ";\n" and must each be idempotent (CREATE TABLE IF NOT
 // EXISTS, INSERT IGNORE and the like), so a migration interrupted half-way,
 // or run by two processes at once, is safe to run again: MySQL cannot roll
-// back DDL, so no transaction is used.
+// back DDL, so no transaction is used. MySQL has no CREATE INDEX IF NOT
+// EXISTS, so a plain CREATE INDEX whose index exists already counts as
+// done.
 func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) error {
 	table := service + "_schema_migrations"
 	if _, err := db.Write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (version VARCHAR(64) NOT NULL PRIMARY KEY)`); err != nil {
@@ -46,7 +51,7 @@ func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) erro
 			if strings.TrimSpace(stmt) == "" {
 				continue
 			}
-			if _, err := db.Write.ExecContext(ctx, stmt); err != nil {
+			if _, err := db.Write.ExecContext(ctx, stmt); err != nil && !isDuplicateIndex(err) {
 				return fmt.Errorf("migration %s: %w", version, err)
 			}
 		}
@@ -55,4 +60,11 @@ func Migrate(ctx context.Context, db *DB, migrations fs.FS, service string) erro
 		}
 	}
 	return nil
+}
+
+// isDuplicateIndex reports MySQL's "duplicate key name" (1061): a CREATE
+// INDEX that an earlier, interrupted run of the migration already did.
+func isDuplicateIndex(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1061
 }
