@@ -50,12 +50,14 @@ func TestE2EPersonalDataAtRest(t *testing.T) {
 			_, err := quill.c.Send(ctx, key("send"), client.SendParams{To: to, Amount: 1_000, Currency: "HKD", Message: "rent"})
 			require.NoError(t, err)
 		}
-		// A payment whose stored answer (it names both) is replayed later.
+		// A payment whose stored answer (it names the sender in full, the
+		// recipient, a stranger, masked) is replayed later.
 		replayKey, replayBody := key("send"), []byte(`{"to":{"phone":"`+mari.phone+`"},"amount":250,"currency":"HKD"}`)
 		status, _, first, err := quill.c.Raw(ctx, http.MethodPost, "/v1/transfers", jsonHeader(replayKey), replayBody)
 		require.NoError(t, err)
 		require.Equal(t, http.StatusCreated, status, string(first))
-		require.Contains(t, string(first), mari.name)
+		require.Contains(t, string(first), quill.name)
+		require.Contains(t, string(first), `"Marisol O."`)
 		reqs, err := mari.c.RequestMoney(ctx, key("request"), client.RequestParams{From: []client.To{{Email: quill.email}}, Amount: 500, Currency: "HKD"})
 		require.NoError(t, err)
 		_, err = quill.c.PayRequest(ctx, key("pay"), reqs.Data[0].ID, "")

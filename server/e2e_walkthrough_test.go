@@ -159,12 +159,18 @@ func TestE2EWalkthrough(t *testing.T) {
 		require.GreaterOrEqual(t, i, 0, "Cat sees Bob's payment to Ann: %s", body)
 		require.Equal(t, "lunch 🍜", feed.Data[i].Message)
 		require.Equal(t, "friends", feed.Data[i].Visibility)
-		require.Equal(t, annName, feed.Data[i].To.Name)
+		require.Equal(t, "Ann 陳.", feed.Data[i].To.Name, "Ann never paid Cat: Cat sees her name masked")
+		require.Equal(t, "Bob L.", feed.Data[i].From.Name, "Cat paid Bob, Bob never paid Cat")
 		requireNoAmounts(t, body)
 		// Ann's own private payments to Bob are no one else's business.
 		for _, f := range feed.Data {
 			require.False(t, f.From.ID == ann.id && f.To.ID == bob.id, "Cat sees a private transfer: %+v", f)
 		}
+
+		// Adding a stranger by phone does not tell whose number it is.
+		added, err := cat.c.AddContact(ctx, client.To{Phone: ann.phone})
+		require.NoError(t, err)
+		require.Equal(t, client.Party{ID: ann.id, Name: "Ann 陳.", Username: ann.username}, added.Contact)
 
 		// The statement's running balances add up to the wallet's.
 		requireStatementAddsUp(t, ann)

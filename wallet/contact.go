@@ -18,7 +18,9 @@ const (
 
 // AddContact implements Service. Adding someone again returns the existing
 // contact; adding someone who is already a contact through a payment turns
-// that contact into an added one, keeping its id.
+// that contact into an added one, keeping its id. The contact's name is
+// masked until the two are acquainted (docs/WALLET.md, "Names"), so adding
+// a phone number does not tell whose it is.
 func (w *Wallets) AddContact(ctx context.Context, userID string, who Recipient) (*Contact, error) {
 	u, err := w.resolve(ctx, who)
 	if err != nil {
@@ -37,11 +39,15 @@ func (w *Wallets) AddContact(ctx context.Context, userID string, who Recipient) 
 	if err != nil {
 		return nil, fmt.Errorf("add contact: %w", err)
 	}
-	c.Contact = Party{UserID: u.ID, Name: u.Name, Username: u.Username}
+	ps := map[string]Party{u.ID: {UserID: u.ID, Name: u.Name, Username: u.Username}}
+	if err := w.maskNames(ctx, userID, ps); err != nil {
+		return nil, fmt.Errorf("add contact: %w", err)
+	}
+	c.Contact = ps[u.ID]
 	return c, nil
 }
 
-// Contacts implements Service.
+// Contacts implements Service. Names are masked as in AddContact.
 func (w *Wallets) Contacts(ctx context.Context, userID string, p cashless.Page) ([]*Contact, bool, error) {
 	if err := checkPage(p, id.Contact); err != nil {
 		return nil, false, err
@@ -54,7 +60,7 @@ func (w *Wallets) Contacts(ctx context.Context, userID string, p cashless.Page) 
 	for i, c := range cs {
 		ids[i] = c.Contact.UserID
 	}
-	ps, err := w.parties(ctx, ids...)
+	ps, err := w.parties(ctx, userID, ids...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list contacts: %w", err)
 	}

@@ -11,7 +11,8 @@ import (
 // Feed implements Service. It shows the viewer's own succeeded transfers,
 // their friends' transfers whose effective visibility is friends or
 // public, and the public transfers of anyone in their contacts
-// (docs/WALLET.md, "Contacts and feed"). No item carries an amount.
+// (docs/WALLET.md, "Contacts and feed"). No item carries an amount, and
+// the names of parties who are strangers to the viewer are masked.
 func (w *Wallets) Feed(ctx context.Context, userID string, p cashless.Page) ([]*FeedItem, bool, error) {
 	if err := checkPage(p, id.Transfer); err != nil {
 		return nil, false, err
@@ -24,7 +25,7 @@ func (w *Wallets) Feed(ctx context.Context, userID string, p cashless.Page) ([]*
 	for _, it := range items {
 		ids = append(ids, it.From.UserID, it.To.UserID)
 	}
-	ps, err := w.parties(ctx, ids...)
+	ps, err := w.parties(ctx, userID, ids...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read feed: %w", err)
 	}

@@ -19,7 +19,7 @@ func (w *Wallets) Transfer(ctx context.Context, userID, tid string) (*Transfer, 
 	if it.From.UserID != userID && (it.To.UserID != userID || it.Status != StatusSucceeded) {
 		return nil, &cashless.Error{Code: ETransferNotFound, Message: "No such transfer."}
 	}
-	return w.presentTransfer(ctx, it)
+	return w.presentTransferTo(ctx, userID, it)
 }
 
 // Transfers implements Service.
@@ -35,7 +35,7 @@ func (w *Wallets) Transfers(ctx context.Context, userID string, p cashless.Page)
 	for _, it := range its {
 		ids = append(ids, it.From.UserID, it.To.UserID)
 	}
-	parties, err := w.parties(ctx, ids...)
+	parties, err := w.parties(ctx, userID, ids...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -48,19 +48,30 @@ func (w *Wallets) Transfers(ctx context.Context, userID string, p cashless.Page)
 	return out, more, nil
 }
 
-// presentTransfer returns an intent's public form with names filled in.
+// presentTransfer returns an intent's public form as its sender sees it:
+// the send path answers the sender.
 func (w *Wallets) presentTransfer(ctx context.Context, it *Intent) (*Transfer, error) {
+	return w.presentTransferTo(ctx, it.From.UserID, it)
+}
+
+// presentTransferTo returns an intent's public form as viewer sees it, with
+// names filled in and a stranger's name masked.
+func (w *Wallets) presentTransferTo(ctx context.Context, viewer string, it *Intent) (*Transfer, error) {
+	t := it.Transfer
 	if it.From.Name != "" && it.To.Name != "" {
 		// A send in progress already read both users (names are never
 		// stored by the wallet, so an intent read back has none).
-		t := it.Transfer
+		ps := map[string]Party{t.From.UserID: t.From, t.To.UserID: t.To}
+		if err := w.maskNames(ctx, viewer, ps); err != nil {
+			return nil, err
+		}
+		t.From, t.To = ps[t.From.UserID], ps[t.To.UserID]
 		return &t, nil
 	}
-	parties, err := w.parties(ctx, it.From.UserID, it.To.UserID)
+	parties, err := w.parties(ctx, viewer, it.From.UserID, it.To.UserID)
 	if err != nil {
 		return nil, err
 	}
-	t := it.Transfer
 	t.From, t.To = parties[t.From.UserID], parties[t.To.UserID]
 	return &t, nil
 }

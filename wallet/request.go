@@ -89,7 +89,7 @@ func (w *Wallets) RequestMoney(ctx context.Context, in RequestInput) ([]*Request
 	if err != nil {
 		return nil, fmt.Errorf("store requests: %w", err)
 	}
-	return w.presentRequests(ctx, stored)
+	return w.presentRequests(ctx, in.UserID, stored)
 }
 
 // PayRequest implements Service. Only the payer may pay. It runs the send
@@ -213,7 +213,7 @@ func (w *Wallets) Requests(ctx context.Context, userID string, p cashless.Page) 
 	if err != nil {
 		return nil, false, fmt.Errorf("list requests: %w", err)
 	}
-	out, err := w.presentRequests(ctx, recs)
+	out, err := w.presentRequests(ctx, userID, recs)
 	return out, more, err
 }
 
@@ -233,23 +233,24 @@ func (w *Wallets) ownRecord(ctx context.Context, userID, id string, asRequester,
 	if !(asRequester && rec.Requester.UserID == userID) && !(asPayer && rec.Payer.UserID == userID) {
 		return nil, nil, &cashless.Error{Code: ERequestNotFound, Message: "No such request."}
 	}
-	out, err := w.presentRequests(ctx, []*RequestRecord{rec})
+	out, err := w.presentRequests(ctx, userID, []*RequestRecord{rec})
 	if err != nil {
 		return nil, nil, err
 	}
 	return rec, out[0], nil
 }
 
-// presentRequests fills in parties and shows a pending request past its
-// expiry as expired. Reads do not write: the reconciler records the
-// expiry, and the store refuses to pay, decline or cancel an expired
-// request whatever its stored status.
-func (w *Wallets) presentRequests(ctx context.Context, recs []*RequestRecord) ([]*Request, error) {
+// presentRequests fills in parties as viewer sees them (a stranger's name
+// masked, so a request for a cent does not tell whose number it is) and
+// shows a pending request past its expiry as expired. Reads do not write:
+// the reconciler records the expiry, and the store refuses to pay, decline
+// or cancel an expired request whatever its stored status.
+func (w *Wallets) presentRequests(ctx context.Context, viewer string, recs []*RequestRecord) ([]*Request, error) {
 	ids := make([]string, 0, 2*len(recs))
 	for _, r := range recs {
 		ids = append(ids, r.Requester.UserID, r.Payer.UserID)
 	}
-	parties, err := w.parties(ctx, ids...)
+	parties, err := w.parties(ctx, viewer, ids...)
 	if err != nil {
 		return nil, err
 	}

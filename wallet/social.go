@@ -35,4 +35,11 @@ type SocialStore interface {
 	// the page's cursors being transfer ids. Each item's Visibility is the
 	// effective one, and its parties carry only UserID.
 	Feed(ctx context.Context, userID string, p cashless.Page) ([]*FeedItem, bool, error)
+	// Acquainted reports which of userIDs may show viewerID their full
+	// name (docs/WALLET.md, "Names"): those who have paid the viewer (a
+	// succeeded transfer from them to the viewer), and those whom the
+	// viewer added as a contact by hand and who added the viewer by hand
+	// too. It answers for all of them with one indexed query, so a page of
+	// parties costs one round trip; users it leaves out are strangers.
+	Acquainted(ctx context.Context, viewerID string, userIDs []string) (map[string]bool, error)
 }

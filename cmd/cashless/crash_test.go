@@ -45,6 +45,9 @@ const (
 
 func crashUsername(i int) string { return "crash" + strconv.Itoa(i) }
 
+// crashName is the name of user i; others see it masked as "Crash".
+func crashName(i int) string { return "Crash " + strconv.Itoa(i) }
+
 // TestCrashSend kills `cashless serve` with SIGKILL at random moments while
 // concurrent clients send money to each other, each retrying an undecided
 // send with the same Idempotency-Key and body, and restarts it on the same
@@ -136,7 +139,7 @@ func (r *sendCrash) signup() {
 	for i := range crashUsers {
 		u := &crashUser{c: client.New(r.srv.base, r.http)}
 		_, err := u.c.Signup(ctx, client.SignupParams{
-			Phone: "+8529100000" + strconv.Itoa(i), Name: "Crash " + strconv.Itoa(i),
+			Phone: "+8529100000" + strconv.Itoa(i), Name: crashName(i),
 			Username: crashUsername(i), Password: "correct horse battery staple",
 		})
 		require.NoError(t, err)

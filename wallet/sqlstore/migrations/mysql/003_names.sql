@@ -1,0 +1,1 @@
+CREATE INDEX wallet_transfers_payers ON wallet_transfers (recipient_id, sender_id, status);
