@@ -123,6 +123,11 @@ var errorClasses = map[string]errorClass{
 	identity.EInvalidTier:        badRequest,
 	identity.EKYCRejected:        {http.StatusUnprocessableEntity, typeRisk},
 
+	// Identity documents and addresses of KYC requests.
+	identity.EInvalidAddress:      badRequest,
+	identity.EDocumentAlreadyUsed: conflict, // the document verified another user
+	identity.EDocumentMismatch:    conflict, // the user was verified with another document
+
 	// Wallet.
 	wallet.ERecipientNotFound:    notFound,
 	wallet.ESelfTransfer:         badRequest,

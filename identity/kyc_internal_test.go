@@ -3,9 +3,13 @@ package identity
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
+
+	cashless "github.com/cashless-dev/cashless"
 )
 
 func TestNormalizeHKID(t *testing.T) {
@@ -79,6 +83,69 @@ func FuzzNormalizeHKID(f *testing.F) {
 		again, ok := NormalizeHKID(got)
 		if !ok || again != got {
 			t.Fatalf("NormalizeHKID(%q) = %q, not stable", s, got)
+		}
+	})
+}
+
+func TestNormalizeAddress(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                                    "",
+		" \u3000 ":                            "",
+		"1 Queen's Road Central, Hong Kong":   "1 Queen's Road Central, Hong Kong",
+		"  Flat 12B,   88 Nathan Road\u00a0 ": "Flat 12B, 88 Nathan Road",
+		"香港中環皇后大道中1號":                         "香港中環皇后大道中1號",
+		"九龍彌敦道88號":                            "九龍彌敦道88號", // 8 characters, 14 wide
+		"서울특별시 종로구 세종대로 209": "서울특별시 종로구 세종대로 209",
+		"Lot 12 Sai Kung":                "Lot 12 Sai Kung",
+		strings.Repeat("Ab ", 66) + "Cd": strings.Repeat("Ab ", 66) + "Cd", // 200 characters
+	} {
+		got, err := normalizeAddress(in)
+		require.NoError(t, err, "%q", in)
+		require.Equal(t, want, got, "%q", in)
+	}
+	for _, in := range []string{
+		"x",
+		"Hong Kong",                // 9 characters
+		"Kowloonxxx",               // one word
+		"xxxxx xxxxx",              // one letter repeated
+		"ab ab ab ab",              // two different letters
+		"1234567890 12",            // no letter
+		"!!!!!! ??????",            // no word
+		"中環",                       // 4 wide
+		"12 Nathan Road\nKowloon",  // two lines
+		"12 Nathan\tRoad, Kowloon", // control
+		"12 Nathan Road\u202e, Kowloon",
+		"12 Nathan Road\u200b Kowloon",
+		"\u2800\u2800\u2800\u2800\u2800 \u2800\u2800\u2800\u2800\u2800",
+		"12 Nathan Road \xff Kowloon",
+		strings.Repeat("Ab ", 66) + "Cde", // 201 characters
+	} {
+		_, err := normalizeAddress(in)
+		require.Equal(t, EInvalidAddress, cashless.ErrorCode(err), "%q", in)
+		var e *cashless.Error
+		require.ErrorAs(t, err, &e)
+		require.Equal(t, "address", e.Param)
+	}
+}
+
+func FuzzNormalizeAddress(f *testing.F) {
+	for _, s := range []string{"1 Queen's Road Central", "香港中環皇后大道中1號", "x", " a  b ", "\u3000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := normalizeAddress(s)
+		if err != nil {
+			if cashless.ErrorCode(err) != EInvalidAddress {
+				t.Fatalf("uncoded error %v", err)
+			}
+			return
+		}
+		if again, err := normalizeAddress(got); err != nil || again != got {
+			t.Fatalf("normalizeAddress(%q) = %q, not stable", s, got)
+		}
+		if utf8.RuneCountInString(got) > maxAddressRunes || strings.ContainsFunc(got, invisible) || strings.TrimSpace(got) != got {
+			t.Fatalf("normalizeAddress(%q) = %q", s, got)
 		}
 	})
 }

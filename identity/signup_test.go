@@ -14,17 +14,16 @@ import (
 
 func TestSignup(t *testing.T) {
 	eachDialect(t, func(t *testing.T, b *testBundle) {
-		name := "陳大文 👨‍👩‍👧 Zoë"
 		u, tok := b.signup(t, "+85291234567", func(in *identity.SignupInput) {
 			in.Email = " Tai.Man@Example.COM "
-			in.Name = name
-			in.Username = "TaiMan_1"
+			in.Name = " 陳大文\u3000👩🏽 🚀  Zoe\u0301 ＴＭ "
+			in.Username = "ＴａｉＭａｎ_1"
 		})
 		require.True(t, id.HasPrefix(u.ID, id.User))
 		require.Equal(t, "+85291234567", u.Phone)
 		require.Equal(t, "tai.man@example.com", u.Email)
-		require.Equal(t, name, u.Name, "names are kept exactly")
-		require.Equal(t, "taiman_1", u.Username)
+		require.Equal(t, "陳大文 👩🏽 🚀 Zo\u00e9 TM", u.Name, "the PRECIS Nickname form: spaces, width and composition")
+		require.Equal(t, "taiman_1", u.Username, "the PRECIS UsernameCaseMapped form")
 		require.Equal(t, 0, u.KYCTier)
 		require.Equal(t, t0, u.Created)
 
@@ -64,10 +63,19 @@ func TestSignupValidation(t *testing.T) {
 			{"long name", func(in *identity.SignupInput) { in.Name = strings.Repeat("文", 101) }, identity.EInvalidName, "name"},
 			{"name not UTF-8", func(in *identity.SignupInput) { in.Name = "Ad\xffa" }, identity.EInvalidName, "name"},
 			{"name with control", func(in *identity.SignupInput) { in.Name = "Ada\x00" }, identity.EInvalidName, "name"},
+			{"name with RTL override", func(in *identity.SignupInput) { in.Name = "Ada\u202egnaw" }, identity.EInvalidName, "name"},
+			{"name with isolate", func(in *identity.SignupInput) { in.Name = "\u2067Ada" }, identity.EInvalidName, "name"},
+			{"name with zero-width space", func(in *identity.SignupInput) { in.Name = "A\u200bda" }, identity.EInvalidName, "name"},
+			{"name with BOM", func(in *identity.SignupInput) { in.Name = "\ufeffAda" }, identity.EInvalidName, "name"},
+			{"name with ZWJ", func(in *identity.SignupInput) { in.Name = "👨\u200d👩\u200d👧" }, identity.EInvalidName, "name"},
+			{"name of Hangul fillers", func(in *identity.SignupInput) { in.Name = "\u3164\u3164" }, identity.EInvalidName, "name"},
+			{"long name once enforced", func(in *identity.SignupInput) { in.Name = strings.Repeat("\ufdfa", 10) }, identity.EInvalidName, "name"},
 			{"short username", func(in *identity.SignupInput) { in.Username = "ab" }, identity.EInvalidUsername, "username"},
 			{"username from digit", func(in *identity.SignupInput) { in.Username = "1ada" }, identity.EInvalidUsername, "username"},
 			{"username with dash", func(in *identity.SignupInput) { in.Username = "ada-l" }, identity.EInvalidUsername, "username"},
 			{"long username", func(in *identity.SignupInput) { in.Username = "a" + strings.Repeat("b", 30) }, identity.EInvalidUsername, "username"},
+			{"Cyrillic lookalike username", func(in *identity.SignupInput) { in.Username = "\u0430da" }, identity.EInvalidUsername, "username"},
+			{"username with zero-width space", func(in *identity.SignupInput) { in.Username = "ada\u200b" }, identity.EInvalidUsername, "username"},
 			{"short password", func(in *identity.SignupInput) { in.Password = "123456789" }, identity.EWeakPassword, "password"},
 			{"huge password", func(in *identity.SignupInput) { in.Password = strings.Repeat("x", 1025) }, identity.EWeakPassword, "password"},
 		} {
@@ -99,6 +107,7 @@ func TestSignupDuplicates(t *testing.T) {
 			{"+85291234567", "", "", identity.EPhoneTaken, "phone"},
 			{"+85291234568", "ADA@example.com", "", identity.EEmailTaken, "email"},
 			{"+85291234569", "", "Ada", identity.EUsernameTaken, "username"},
+			{"+85291234569", "", "ＡＤＡ", identity.EUsernameTaken, "username"}, // fullwidth folds to "ada"
 			// A username that reads like a column name must not confuse the
 			// translation of duplicate keys.
 			{"+85291234567", "", "phone_index", identity.EPhoneTaken, "phone"},

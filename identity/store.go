@@ -63,6 +63,17 @@ type Store interface {
 	// RecordKYC stores a verification and, when it is approved, raises the
 	// user's tier to its tier (never lowering it) in the same transaction.
 	RecordKYC(ctx context.Context, k *KYCRecord) error
+	// ApproveKYC stores an approved verification k (Status KYCApproved)
+	// like RecordKYC, and in the same transaction binds the identity
+	// document it used, known by its keyed hash document, to k.UserID. One
+	// document verifies one user, and a user has one document: when the
+	// document is bound to another user it fails with EDocumentAlreadyUsed,
+	// and when the user is bound to another document with
+	// EDocumentMismatch. Then the tier stays, k is stored as rejected with
+	// the code as its reason, and a review of the conflict is recorded
+	// (identity_kyc_reviews). The same user with the same document again is
+	// approved.
+	ApproveKYC(ctx context.Context, k *KYCRecord, document []byte) error
 }
 
 // UserRecord is a user as stored: personal data sealed by the vault and

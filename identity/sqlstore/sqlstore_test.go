@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -173,3 +174,64 @@ func TestRecordKYC(t *testing.T) {
 		require.Equal(t, 3, b.count(t, "identity_kyc"))
 	})
 }
+
+func TestApproveKYC(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		ada, bob := user(1), user(2)
+		require.NoError(t, b.store.CreateUser(b.ctx, ada, session(ada.ID, 1)))
+		require.NoError(t, b.store.CreateUser(b.ctx, bob, session(bob.ID, 2)))
+		tier := func(u *identity.UserRecord) int {
+			got, err := b.store.User(b.ctx, u.ID)
+			require.NoError(t, err)
+			return got.KYCTier
+		}
+		k := func(id string, u *identity.UserRecord, tier int) *identity.KYCRecord {
+			return &identity.KYCRecord{ID: id, UserID: u.ID, Tier: tier, Status: identity.KYCApproved, IDNumberSealed: []byte{1}, Created: t0}
+		}
+		status := func(id string) (status, reason string) {
+			require.NoError(t, b.db.Read.QueryRowContext(b.ctx, `SELECT status, reason FROM identity_kyc WHERE id = ?`, id).Scan(&status, &reason))
+			return status, reason
+		}
+		docA, docB := bytes32('a'), bytes32('b')
+
+		require.NoError(t, b.store.ApproveKYC(b.ctx, k("kyc_1", ada, 1), docA))
+		require.Equal(t, 1, tier(ada))
+		require.NoError(t, b.store.ApproveKYC(b.ctx, k("kyc_2", ada, 2), docA), "the same user and document again")
+		require.Equal(t, 2, tier(ada))
+
+		err := b.store.ApproveKYC(b.ctx, k("kyc_3", bob, 1), docA)
+		require.Equal(t, identity.EDocumentAlreadyUsed, cashless.ErrorCode(err))
+		require.Equal(t, 0, tier(bob))
+		s, r := status("kyc_3")
+		require.Equal(t, [2]string{identity.KYCRejected, identity.EDocumentAlreadyUsed}, [2]string{s, r})
+
+		require.NoError(t, b.store.ApproveKYC(b.ctx, k("kyc_4", bob, 1), docB))
+		require.Equal(t, 1, tier(bob))
+		err = b.store.ApproveKYC(b.ctx, k("kyc_5", ada, 2), docB)
+		require.Equal(t, identity.EDocumentAlreadyUsed, cashless.ErrorCode(err), "bound to bob")
+		err = b.store.ApproveKYC(b.ctx, k("kyc_6", bob, 2), bytes32('c'))
+		require.Equal(t, identity.EDocumentMismatch, cashless.ErrorCode(err))
+		require.Equal(t, 1, tier(bob))
+
+		type review struct{ id, user, other, reason string }
+		rows, err := b.db.Read.QueryContext(b.ctx, `SELECT id, user_id, COALESCE(other_user_id, ''), reason FROM identity_kyc_reviews ORDER BY id`)
+		require.NoError(t, err)
+		var got []review
+		for rows.Next() {
+			var r review
+			require.NoError(t, rows.Scan(&r.id, &r.user, &r.other, &r.reason))
+			got = append(got, r)
+		}
+		require.NoError(t, rows.Close())
+		require.Equal(t, []review{
+			{"kyc_3", bob.ID, ada.ID, identity.EDocumentAlreadyUsed},
+			{"kyc_5", ada.ID, bob.ID, identity.EDocumentAlreadyUsed},
+			{"kyc_6", bob.ID, "", identity.EDocumentMismatch},
+		}, got)
+		require.Equal(t, 2, b.count(t, "identity_kyc_documents"))
+		require.Equal(t, 6, b.count(t, "identity_kyc"))
+	})
+}
+
+// bytes32 returns a 32-byte document hash made of c.
+func bytes32(c byte) []byte { return bytes.Repeat([]byte{c}, 32) }

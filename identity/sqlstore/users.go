@@ -161,17 +161,3 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, s
 	}
 	return wrap("spend TOTP step", err)
 }
-
-// RecordKYC implements identity.Store.
-func (s *Store) RecordKYC(ctx context.Context, k *identity.KYCRecord) error {
-	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
-			` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, k.Status, k.Reason, k.IDNumberSealed, nullBytes(k.AddressSealed), sqldb.Micros(k.Created))
-		if err != nil || k.Status != identity.KYCApproved {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `UPDATE identity_users SET kyc_tier = ? WHERE id = ? AND kyc_tier < ?`, k.Tier, k.UserID, k.Tier)
-		return err
-	})
-	return wrap("record KYC verification", err)
-}
