@@ -130,6 +130,12 @@ func startWallet(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		return started{}, err
 	}
 	ready.Store(w)
+	if err := registerAll(d.registry, newIntentCollector("wallet", w.Stats)); err != nil {
+		sim.Close()
+		cerr := w.Close(ctx)
+		store.Close()
+		return started{}, errors.Join(err, cerr, v.Close())
+	}
 	d.peers.wallet = w
 	return started{stop: func(ctx context.Context) error {
 		sim.Close()
