@@ -1,15 +1,3 @@
-// Package wallet is the consumer wallet service: one wallet per user and
-// currency, each a ledger account that cannot go below zero; free P2P sends
-// by phone, email, username or PayCode; money requests and split bills;
-// contacts and a private-by-default feed; top-ups and withdrawals through a
-// bank connector; and the limits of each KYC tier, reserved atomically
-// before money moves.
-//
-// Every money movement follows the same path (DESIGN.md, "How a payment
-// flows"): the wallet stores its intent, with the limit reservation, in
-// its own database; calls the ledger with a transfer id derived from the
-// intent; then records the outcome. A reconciler re-drives intents that a
-// crash left behind, and the ledger's idempotency makes the retry safe.
 package wallet
 
 import (
