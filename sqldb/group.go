@@ -5,11 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 )
@@ -235,16 +233,11 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 // alone runs one call in a transaction of its own. A transaction that
 // loses a deadlock or a lock wait on MySQL (instances committing at once
 // may lock the same rows in different orders) is run again after a short
-// random pause, so that the two stop meeting.
+// random pause, so that the two stop meeting. The call has been taken, so
+// its caller waits for the outcome and no context cuts the pauses short.
 func (g *Group) alone(c *groupCall) {
-	defer close(c.done)
-	for attempt := 0; ; attempt++ {
-		c.err = g.once(c)
-		if attempt == 7 || !lockConflict(c.err) {
-			return
-		}
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << attempt)))
-	}
+	c.err = RetryConflicts(context.Background(), lockConflict, func() error { return g.once(c) })
+	close(c.done)
 }
 
 func (g *Group) once(c *groupCall) error {
