@@ -19,7 +19,8 @@ import (
 // "SQLite has one writer"), and it saves fsyncs on MySQL too.
 //
 // A call that fails is rolled back alone and the others commit. A call
-// returns only once its work is durable, or failed and undone.
+// returns only once its work is durable, or failed and undone. Do says
+// when a call runs more than once, and what that asks of it.
 //
 // One committer runs per Group: SQLite allows one writer, and on MySQL
 // several committers were measured to deadlock each other and do worse
@@ -28,6 +29,10 @@ import (
 type Group struct {
 	db    *sql.DB
 	queue chan *groupCall
+	// commitHook, when set, commits the group's transactions instead of
+	// tx.Commit; it is told how many calls tx holds. Tests set it through
+	// export_test.go to make a commit fail after, or instead of, committing.
+	commitHook func(tx *sql.Tx, calls int) error
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -69,12 +74,29 @@ func NewGroup(db *DB) *Group {
 }
 
 // Do runs fn in a transaction shared with other calls and waits until it is
-// committed. fn must only use tx, must not commit or roll it back, and may
-// be run more than once (after a failure of the shared transaction, each
-// call is retried in a transaction of its own), so it must not have effects
-// outside tx. fn's error is returned as is, and nothing fn wrote is kept.
-// When ctx ends before fn has started, Do returns ctx's error and fn never
-// runs; once fn has started, Do waits for the outcome.
+// committed. fn must only use tx and must not commit or roll it back.
+//
+// fn may run more than once, so it must be idempotent. When the shared
+// transaction fails, every call of it runs again, each in a transaction of
+// its own. A commit error is ambiguous: the commit may have happened
+// although an error came back (the connection broke after COMMIT was sent,
+// say), so a rerun may find the work of its own earlier run committed. And a
+// call that loses a MySQL deadlock or lock wait timeout runs again alone,
+// and again after short random pauses while it keeps losing
+// (RetryConflicts). So fn must be conditional on the state it leaves (INSERT
+// IGNORE, UPDATE ... WHERE status = ?, reads inside tx of what an earlier
+// run may have written) and never rely on having run once: a plain INSERT
+// fails as a duplicate on a rerun whose first run did commit. fn must have
+// no effects outside tx, and should set what it reports to its caller afresh
+// on every run, since only the last run counts.
+//
+// When fn fails, Do returns its error as it is and that run's writes are
+// rolled back. Any other error (a commit error of a transaction that held
+// the call alone, say) leaves the outcome unknown: the work may or may not
+// be committed, and the caller may repeat the whole operation, since fn is
+// idempotent. When ctx ends before fn has started, Do returns ctx's error
+// and fn never runs; once fn has started, Do waits for the outcome,
+// reruns included.
 func (g *Group) Do(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	// Without this check the select below may queue a call whose context
 	// has already ended, and the committer may take it before Do notices.
@@ -147,8 +169,10 @@ func (g *Group) run() {
 }
 
 // commit runs a batch in one transaction, falling back to one transaction
-// per call when the shared one cannot commit (a MySQL deadlock rolls back
-// the whole transaction, savepoints included).
+// per call when the shared one fails: a MySQL deadlock rolls back the whole
+// transaction, savepoints included, and a commit error leaves unknown
+// whether anything was committed. Rerunning each call alone is what makes
+// an idempotent call end exactly once in both cases.
 func (g *Group) commit(batch []*groupCall) {
 	live := batch[:0:0]
 	for _, c := range batch {
@@ -224,7 +248,7 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 			return nil, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
+	if err := g.commitTx(tx, len(calls)); err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	return errs, nil
@@ -249,10 +273,18 @@ func (g *Group) once(c *groupCall) error {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	if err := g.commitTx(tx, 1); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// commitTx commits tx, which holds calls calls.
+func (g *Group) commitTx(tx *sql.Tx, calls int) error {
+	if g.commitHook != nil {
+		return g.commitHook(tx, calls)
+	}
+	return tx.Commit()
 }
 
 // lockConflict reports a MySQL deadlock or lock wait timeout: the
