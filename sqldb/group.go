@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -187,34 +188,65 @@ func (g *Group) commit(batch []*groupCall) {
 		g.alone(live[0])
 		return
 	}
+	// A call that loses a lock conflict in the shared transaction runs
+	// again alone once the others are done, with alone's random pauses:
+	// the lock it waited for is held by another transaction, and waiting
+	// for it again inside the batch would hold up every other call.
+	var later []*groupCall
 	// Most calls succeed: run the batch without savepoints first, which
 	// halves the statements of small calls. If any call fails, that
 	// transaction is rolled back and the batch runs again with a savepoint
 	// around each call, so the failure undoes only its own call.
 	errs, err := g.together(live, false)
-	if errors.Is(err, errCallFailed) {
+	if failed, ok := errors.AsType[*callFailed](err); ok {
+		if lockConflict(failed.err) {
+			later = append(later, live[failed.index])
+			live = slices.Delete(live, failed.index, failed.index+1)
+		}
 		errs, err = g.together(live, true)
 	}
 	if err != nil {
-		for _, c := range live {
+		for _, c := range slices.Concat(live, later) {
 			g.alone(c)
 		}
 		return
 	}
 	for i, c := range live {
+		if lockConflict(errs[i]) {
+			later = append(later, c)
+			continue
+		}
 		c.err = errs[i]
 		close(c.done)
 	}
+	for _, c := range later {
+		g.alone(c)
+	}
 }
 
-// errCallFailed reports that a call failed in a batch run without savepoints.
-var errCallFailed = errors.New("a call of the batch failed")
+// callFailed reports the first call that failed in a batch run without
+// savepoints, which rolled back the whole transaction.
+type callFailed struct {
+	index int
+	err   error
+}
+
+func (e *callFailed) Error() string {
+	return fmt.Sprintf("call %d of the batch failed: %v", e.index, e.err)
+}
 
 // together runs calls in one transaction. With savepoints, a failing call
 // is rolled back alone and its error returned in its slot; without, the
 // first failing call rolls back the whole transaction and together returns
-// errCallFailed.
+// a *callFailed. A deadlock rolls back the whole transaction even with
+// savepoints, so together then returns it as its own error. A lock wait
+// timeout rolls back only the statement on MariaDB and MySQL by default,
+// and the call's savepoint undoes the rest of it; with
+// innodb_rollback_on_timeout the savepoint is gone, and together fails.
 func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
+	if len(calls) == 0 {
+		return nil, nil
+	}
 	ctx := context.Background()
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -232,7 +264,7 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 		if !savepoints {
 			if err := c.fn(tx); err != nil {
 				tx.Rollback()
-				return nil, errCallFailed
+				return nil, &callFailed{index: i, err: err}
 			}
 			continue
 		}
@@ -240,6 +272,10 @@ func (g *Group) together(calls []*groupCall, savepoints bool) ([]error, error) {
 			return nil, err
 		}
 		if errs[i] = c.fn(tx); errs[i] != nil {
+			if deadlock(errs[i]) {
+				tx.Rollback()
+				return nil, fmt.Errorf("shared transaction: %w", errs[i])
+			}
 			if err := exec("ROLLBACK TO SAVEPOINT g"); err != nil {
 				return nil, err
 			}
@@ -287,9 +323,21 @@ func (g *Group) commitTx(tx *sql.Tx, calls int) error {
 	return tx.Commit()
 }
 
-// lockConflict reports a MySQL deadlock or lock wait timeout: the
-// transaction was rolled back and may simply run again.
+// MySQL's error numbers for a lost lock.
+const (
+	errDeadlock        = 1213 // the whole transaction was rolled back
+	errLockWaitTimeout = 1205 // by default only the statement was rolled back
+)
+
+// lockConflict reports a MySQL deadlock or lock wait timeout: the call
+// lost a lock to another transaction and may simply run again.
 func lockConflict(err error) bool {
-	var me *mysql.MySQLError
-	return errors.As(err, &me) && (me.Number == 1213 || me.Number == 1205)
+	me, ok := errors.AsType[*mysql.MySQLError](err)
+	return ok && (me.Number == errDeadlock || me.Number == errLockWaitTimeout)
+}
+
+// deadlock reports a MySQL deadlock.
+func deadlock(err error) bool {
+	me, ok := errors.AsType[*mysql.MySQLError](err)
+	return ok && me.Number == errDeadlock
 }
