@@ -1,22 +1,3 @@
-// Package idempotency makes retried API calls safe: the first response to a
-// request with an Idempotency-Key is stored and replayed to every retry with
-// the same key and the same request, for at least a day.
-//
-// A record is keyed by a scope (the calling user) and the client's key. It
-// holds a fingerprint of the request (a SHA-256 of method, path and body),
-// a state and, once the call is done, the response. The flow is:
-//
-//   - Begin claims the key with a short lease and answers one of: run the
-//     call (a fresh key, an expired lease of a process that crashed, or a
-//     call whose earlier attempt was released); replay the stored response;
-//     EKeyReused when the key came with another request; EKeyInUse while
-//     another attempt holds a live lease.
-//   - Complete stores the response of the attempt that holds the lease.
-//   - Release gives the key back without a response (server errors), so a
-//     retry runs the call again. This is safe because every service behind
-//     the API is itself idempotent on (user, key).
-//
-// Expired records are removed by Purge, which Sweep runs periodically.
 package idempotency
 
 import (

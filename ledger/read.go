@@ -2,9 +2,7 @@ package ledger
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -31,19 +29,8 @@ func (e *Engine) CreateAccounts(ctx context.Context, accounts []Account) ([]Resu
 	if len(valid) == 0 {
 		return results, nil
 	}
-	// A create that loses a race with another creator of the same id gets
-	// ErrConflict (on MySQL often a deadlock between their gap locks) and is
-	// tried again after a short random pause, so that racing creators stop
-	// meeting: the next time it reads the id.
-	var stored map[string]Account
-	var created map[string]bool
-	var err error
-	for attempt := 0; attempt < 8; attempt++ {
-		if stored, created, err = e.store.CreateAccounts(ctx, valid); !errors.Is(err, ErrConflict) {
-			break
-		}
-		time.Sleep(time.Duration(rand.Int64N(int64(time.Millisecond) << attempt)))
-	}
+	// The store retries a create that loses a race with another creator.
+	stored, created, err := e.store.CreateAccounts(ctx, valid)
 	if err != nil {
 		return nil, fmt.Errorf("create accounts: %w", err)
 	}

@@ -21,6 +21,7 @@ type Store interface {
 	WriteBatch(ctx context.Context, fn func(BatchTx) error) error
 	// CreateAccounts inserts the accounts that do not exist yet and returns
 	// the stored version of every id keyed by id, and which ids it created.
+	// It runs again itself when it loses a race with another creator.
 	CreateAccounts(ctx context.Context, accounts []Account) (stored map[string]Account, created map[string]bool, err error)
 	// Accounts returns the accounts among ids that exist, keyed by id.
 	Accounts(ctx context.Context, ids []string) (map[string]Account, error)

@@ -1,8 +1,3 @@
-// Package sqldb opens the databases Cashless services store their data in,
-// from a database URL: "sqlite:<path>" (the embedded default) or
-// "mysql:<go-sql-driver DSN>" (MySQL 8, MariaDB 10.11, TiDB). It applies the
-// settings every service relies on: WAL and full fsync on SQLite with one
-// writer connection, UTF-8 and client-side parameter interpolation on MySQL.
 package sqldb
 
 import (

@@ -37,8 +37,20 @@ func queryAccounts(ctx context.Context, q queryer, stmt string, ids []string, ou
 }
 
 // CreateAccounts implements ledger.Store. It reads (and on MySQL locks) the
-// ids first, so it knows which accounts it created and which existed.
-func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (map[string]ledger.Account, map[string]bool, error) {
+// ids first, so it knows which accounts it created and which existed. A
+// transaction that loses a race with another creator of the same ids (on
+// MySQL often a deadlock between their gap locks) runs again after a short
+// random pause, so that racing creators stop meeting: the next time it
+// reads the ids. After the last attempt the error wraps ledger.ErrConflict.
+func (s *Store) CreateAccounts(ctx context.Context, accounts []ledger.Account) (stored map[string]ledger.Account, created map[string]bool, err error) {
+	err = sqldb.RetryConflicts(ctx, sqldb.IsRetryable, func() error {
+		stored, created, err = s.createAccounts(ctx, accounts)
+		return err
+	})
+	return stored, created, err
+}
+
+func (s *Store) createAccounts(ctx context.Context, accounts []ledger.Account) (map[string]ledger.Account, map[string]bool, error) {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, s.translate(fmt.Errorf("begin: %w", err))
