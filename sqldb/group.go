@@ -32,7 +32,8 @@ type Group struct {
 	queue chan *groupCall
 	// commitHook, when set, commits the group's transactions instead of
 	// tx.Commit; it is told how many calls tx holds. Tests set it through
-	// export_test.go to make a commit fail after, or instead of, committing.
+	// export_test.go or testing.go to make a commit fail after, or instead
+	// of, committing.
 	commitHook func(tx *sql.Tx, calls int) error
 
 	closeOnce sync.Once
@@ -67,6 +68,7 @@ func NewGroup(db *DB) *Group {
 		closed: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	db.test.hook(g)
 	go func() {
 		defer close(g.done)
 		g.run()

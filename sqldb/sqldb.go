@@ -33,6 +33,9 @@ type DB struct {
 	Name string
 	// Path is the SQLite file, empty on MySQL.
 	Path string
+
+	// test holds the seams of testing.go; nil outside tests.
+	test *testHooks
 }
 
 // Close closes the connection pools.
