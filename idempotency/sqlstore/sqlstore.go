@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"time"
@@ -92,7 +93,9 @@ func (s *Store) Close() { s.group.Close() }
 // Begin implements idempotency.Store. In one transaction it inserts a fresh
 // record, or takes over one that expired, was released, or whose lease ran
 // out with the same fingerprint; failing both, it reads the record to
-// replay it or to say why not.
+// replay it or to say why not. The token is made before the group runs the
+// transaction, so a record in flight with this very token is this call's:
+// an earlier run that committed although its commit reported an error.
 func (s *Store) Begin(ctx context.Context, req idempotency.Request) (idempotency.Begun, error) {
 	if len(req.Scope) == 0 || len(req.Scope) > maxScope {
 		return idempotency.Begun{}, fmt.Errorf("begin idempotent call: scope of %d bytes", len(req.Scope))
@@ -135,15 +138,17 @@ func (s *Store) Begin(ctx context.Context, req idempotency.Request) (idempotency
 			return nil
 		}
 		var fp []byte
-		var state string
+		var state, stored string
 		var status int
 		var body []byte
-		err = tx.QueryRowContext(bg, `SELECT fingerprint, state, status, body FROM api_idempotency
-			WHERE scope = ? AND idem_key = ?`, req.Scope, req.Key).Scan(&fp, &state, &status, &body)
+		err = tx.QueryRowContext(bg, `SELECT fingerprint, state, token, status, body FROM api_idempotency
+			WHERE scope = ? AND idem_key = ?`, req.Scope, req.Key).Scan(&fp, &state, &stored, &status, &body)
 		if err != nil {
 			return fmt.Errorf("read idempotency record: %w", err)
 		}
 		switch {
+		case state == stateInFlight && stored == token:
+			out.Token = token
 		case !bytes.Equal(fp, req.Fingerprint[:]):
 			refusal = cashless.Errorf(idempotency.EKeyReused,
 				"This Idempotency-Key was already used with a different request; use a new key.")
@@ -170,39 +175,69 @@ func (s *Store) Complete(ctx context.Context, req idempotency.Request, token str
 	if body == nil {
 		body = []byte{}
 	}
-	return s.finish(ctx, "complete idempotent call", `UPDATE api_idempotency SET state = ?, status = ?, body = ?
-		WHERE scope = ? AND idem_key = ? AND token = ? AND state = ?`,
-		stateDone, res.Status, body, req.Scope, req.Key, token, stateInFlight)
+	return s.finish(ctx, "complete idempotent call", req, token, stateDone, res.Status, body)
 }
 
 // Release implements idempotency.Store.
 func (s *Store) Release(ctx context.Context, req idempotency.Request, token string) error {
-	return s.finish(ctx, "release idempotent call", `UPDATE api_idempotency SET state = ?
-		WHERE scope = ? AND idem_key = ? AND token = ? AND state = ?`,
-		stateReleased, req.Scope, req.Key, token, stateInFlight)
+	return s.finish(ctx, "release idempotent call", req, token, stateReleased, 0, nil)
 }
 
-// finish runs an update that must touch exactly the attempt's record.
-func (s *Store) finish(ctx context.Context, what, query string, args ...any) error {
-	var n int64
+// finish moves the attempt's record from in flight to state, storing status
+// and body when state is done. A run that changes no row reads the record:
+// when it holds the attempt's token in state with the same answer, an
+// earlier run of this call committed it although its commit reported an
+// error, and finish succeeds; otherwise the lease was lost.
+func (s *Store) finish(ctx context.Context, what string, req idempotency.Request, token, state string, status int, body []byte) error {
+	query := `UPDATE api_idempotency SET state = ? WHERE scope = ? AND idem_key = ? AND token = ? AND state = ?`
+	args := []any{state, req.Scope, req.Key, token, stateInFlight}
+	if state == stateDone {
+		query = `UPDATE api_idempotency SET state = ?, status = ?, body = ? WHERE scope = ? AND idem_key = ? AND token = ? AND state = ?`
+		args = []any{state, status, body, req.Scope, req.Key, token, stateInFlight}
+	}
+	var held bool
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+		held = false
+		bg := context.WithoutCancel(ctx)
+		res, err := tx.ExecContext(bg, query, args...)
 		if err != nil {
 			return err
 		}
-		n, err = res.RowsAffected()
-		return err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			held = true
+			return nil
+		}
+		var got string
+		var gotStatus int
+		var gotBody []byte
+		err = tx.QueryRowContext(bg, `SELECT state, status, body FROM api_idempotency WHERE scope = ? AND idem_key = ? AND token = ?`,
+			req.Scope, req.Key, token).Scan(&got, &gotStatus, &gotBody)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read idempotency record: %w", err)
+		}
+		held = got == state && (state != stateDone || gotStatus == status && bytes.Equal(gotBody, body))
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if n != 1 {
+	if !held {
 		return fmt.Errorf("%s: %w", what, idempotency.ErrLeaseLost)
 	}
 	return nil
 }
 
-// Purge implements idempotency.Store.
+// Purge implements idempotency.Store. Deleting expired records is
+// idempotent; when the group runs the call again after a commit that
+// reported an error, the count is that of the last run alone, which at
+// worst ends one sweep early.
 func (s *Store) Purge(ctx context.Context, limit int) (int, error) {
 	if limit <= 0 {
 		return 0, nil
