@@ -14,7 +14,7 @@ import (
 // RecordKYC implements identity.Store.
 func (s *Store) RecordKYC(ctx context.Context, k *identity.KYCRecord) error {
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		return recordKYC(ctx, tx, k, k.Status, k.Reason)
+		return s.recordKYC(ctx, tx, k, k.Status, k.Reason)
 	})
 	return wrap("record KYC verification", err)
 }
@@ -31,14 +31,14 @@ func (s *Store) ApproveKYC(ctx context.Context, k *identity.KYCRecord, document 
 			return err
 		}
 		if code == "" {
-			return recordKYC(ctx, tx, k, k.Status, k.Reason)
+			return s.recordKYC(ctx, tx, k, k.Status, k.Reason)
 		}
-		if err := recordKYC(ctx, tx, k, identity.KYCRejected, code); err != nil {
+		if err := s.recordKYC(ctx, tx, k, identity.KYCRejected, code); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO identity_kyc_reviews (id, user_id, other_user_id, reason, created_us) VALUES (?,?,?,?,?)`,
+		return s.insertOnce(ctx, tx, "identity_kyc_reviews", "id", k.ID,
+			`INSERT INTO identity_kyc_reviews (id, user_id, other_user_id, reason, created_us) VALUES (?,?,?,?,?)`,
 			k.ID, k.UserID, nullString(other), code, sqldb.Micros(k.Created))
-		return err
 	})
 	if err != nil {
 		return wrap("approve KYC verification", err)
@@ -77,9 +77,11 @@ func (s *Store) bindDocument(ctx context.Context, tx *sql.Tx, userID string, doc
 
 // recordKYC stores a verification with the status and reason given and,
 // when it is approved, raises the user's tier to its tier (never lowering
-// it).
-func recordKYC(ctx context.Context, tx *sql.Tx, k *identity.KYCRecord, status, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
+// it). The verification's id is made before the call, so one stored under
+// it is this call's, from an earlier run (insertOnce); raising the tier
+// again changes nothing.
+func (s *Store) recordKYC(ctx context.Context, tx *sql.Tx, k *identity.KYCRecord, status, reason string) error {
+	err := s.insertOnce(ctx, tx, "identity_kyc", "id", k.ID, `INSERT INTO identity_kyc (id, user_id, tier, status, reason, id_number_sealed, address_sealed, created_us)`+
 		` VALUES (?,?,?,?,?,?,?,?)`, k.ID, k.UserID, k.Tier, status, reason, k.IDNumberSealed, nullBytes(k.AddressSealed), sqldb.Micros(k.Created))
 	if err != nil || status != identity.KYCApproved {
 		return err

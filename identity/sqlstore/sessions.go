@@ -12,14 +12,17 @@ import (
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
-func insertSession(ctx context.Context, tx *sql.Tx, ses *identity.SessionRecord) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO identity_sessions (id, user_id, created_us, last_used_us, expires_us, revoked_us, ip_sealed, user_agent)`+
+// insertSession stores a session and its first refresh token. Both keys
+// are made before the call (a new id, the hash of a new random token), so a
+// rerun that finds them stored finds its own rows (insertOnce).
+func (s *Store) insertSession(ctx context.Context, tx *sql.Tx, ses *identity.SessionRecord) error {
+	err := s.insertOnce(ctx, tx, "identity_sessions", "id", ses.ID, `INSERT INTO identity_sessions (id, user_id, created_us, last_used_us, expires_us, revoked_us, ip_sealed, user_agent)`+
 		` VALUES (?,?,?,?,?,0,?,?)`, ses.ID, ses.UserID, sqldb.Micros(ses.Created), sqldb.Micros(ses.LastUsed), sqldb.Micros(ses.Expires), nullBytes(ses.IPSealed), ses.UserAgent)
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO identity_refresh_tokens (hash, session_id, created_us, used_us) VALUES (?,?,?,0)`,
-		ses.RefreshHash, ses.ID, sqldb.Micros(ses.Created))
+	err = s.insertOnce(ctx, tx, "identity_refresh_tokens", "hash", ses.RefreshHash,
+		`INSERT INTO identity_refresh_tokens (hash, session_id, created_us, used_us) VALUES (?,?,?,0)`, ses.RefreshHash, ses.ID, sqldb.Micros(ses.Created))
 	if err != nil {
 		return fmt.Errorf("insert refresh token: %w", err)
 	}
@@ -28,7 +31,7 @@ func insertSession(ctx context.Context, tx *sql.Tx, ses *identity.SessionRecord)
 
 // CreateSession implements identity.Store.
 func (s *Store) CreateSession(ctx context.Context, ses *identity.SessionRecord) error {
-	return wrap("create session", s.group.Do(ctx, func(tx *sql.Tx) error { return insertSession(ctx, tx, ses) }))
+	return wrap("create session", s.group.Do(ctx, func(tx *sql.Tx) error { return s.insertSession(ctx, tx, ses) }))
 }
 
 // RotateRefresh implements identity.Store. Spending the token is one
@@ -36,6 +39,11 @@ func (s *Store) CreateSession(ctx context.Context, ses *identity.SessionRecord) 
 // changes the row; the others see it spent and revoke the session. A
 // revocation is a successful write that reports EInvalidToken, so the
 // group function returns nil and the outcome travels in a variable.
+//
+// The successor's hash is made before the call, so a run that finds the
+// token spent and the successor stored for the session finds the rotation
+// of its own earlier run, which committed: it reports that rotation again
+// rather than taking it for a reuse and logging the user out.
 func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string, error) {
 	var userID string
 	var ok bool
@@ -47,8 +55,16 @@ func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string,
 		if err != nil {
 			return fmt.Errorf("spend refresh token: %w", err)
 		}
+		var rotated int
 		if n == 0 {
-			return revokeIfReused(ctx, tx, r)
+			err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_refresh_tokens WHERE hash = ? AND session_id = ?`+s.db.Dialect.ForUpdate(),
+				r.NewHash, r.SessionID).Scan(&rotated)
+			if err != nil {
+				return fmt.Errorf("read refresh token: %w", err)
+			}
+			if rotated == 0 {
+				return revokeIfReused(ctx, tx, r)
+			}
 		}
 		err = tx.QueryRowContext(ctx, `SELECT user_id FROM identity_sessions WHERE id = ? AND revoked_us = 0 AND expires_us > ?`,
 			r.SessionID, now).Scan(&userID)
@@ -57,6 +73,10 @@ func (s *Store) RotateRefresh(ctx context.Context, r identity.Rotation) (string,
 		}
 		if err != nil {
 			return fmt.Errorf("read session: %w", err)
+		}
+		if rotated > 0 {
+			ok = true // the earlier run stored the successor and extended the session
+			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO identity_refresh_tokens (hash, session_id, created_us, used_us) VALUES (?,?,?,0)`,
 			r.NewHash, r.SessionID, now); err != nil {
@@ -134,9 +154,15 @@ func (s *Store) Sessions(ctx context.Context, userID string, now time.Time) ([]*
 	return out, nil
 }
 
-// RevokeSession implements identity.Store.
+// RevokeSession implements identity.Store. A rerun would find the session
+// revoked by its earlier run and report it not found, so the call records
+// its attempt (firstRun).
 func (s *Store) RevokeSession(ctx context.Context, userID, sessionID string, now time.Time) error {
+	attempt := newAttempt()
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if first, err := s.firstRun(ctx, tx, attempt); err != nil || !first {
+			return err
+		}
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_sessions SET revoked_us = ? WHERE id = ? AND user_id = ? AND revoked_us = 0 AND expires_us > ?`,
 			sqldb.Micros(now), sessionID, userID, sqldb.Micros(now)))
 		if err == nil && n == 0 {

@@ -23,9 +23,18 @@ func (s *Store) Throttles(ctx context.Context, keys []string) (map[string]identi
 // order (MySQL), so two instances updating the same keys queue instead of
 // deadlocking; a first insert that still deadlocks with another instance's
 // is run again by the group committer.
+//
+// A rerun would read the counts its earlier run wrote and count the same
+// failure twice, so the call records its attempt (firstRun): a run that
+// finds it stored writes nothing, and fn's last run is the one that
+// committed.
 func (s *Store) UpdateThrottles(ctx context.Context, keys []string, fn func(key string, t *identity.Throttle)) error {
 	keys = slices.Sorted(slices.Values(keys))
+	attempt := newAttempt()
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if first, err := s.firstRun(ctx, tx, attempt); err != nil || !first {
+			return err
+		}
 		states, err := readThrottles(ctx, tx, keys, s.db.Dialect.ForUpdate())
 		if err != nil {
 			return err

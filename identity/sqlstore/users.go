@@ -17,16 +17,18 @@ const userColumns = `id, phone_index, email_index, username, phone_sealed, email
 // maxIDs bounds the ids of one IN list.
 const maxIDs = 500
 
-// CreateUser implements identity.Store.
+// CreateUser implements identity.Store. The user's id is made before the
+// call, so a user of that id already stored is this call's, committed by an
+// earlier run of it, and not a taken phone.
 func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *identity.SessionRecord) error {
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		err := s.insertOnce(ctx, tx, "identity_users", "id", u.ID, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
 			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, sqldb.Micros(u.Created))
 		if err != nil {
 			return takenError(err)
 		}
-		return insertSession(ctx, tx, ses)
+		return s.insertSession(ctx, tx, ses)
 	})
 	return wrap("create user", err)
 }
@@ -131,7 +133,16 @@ func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
 func (s *Store) SetTOTPSecret(ctx context.Context, userID string, sealed []byte) error {
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		n, err := affected(tx.ExecContext(ctx, `UPDATE identity_users SET totp_secret = ? WHERE id = ? AND totp_enabled = 0`, sealed, userID))
-		if err == nil && n == 0 {
+		if err != nil || n == 1 {
+			return err
+		}
+		// MySQL counts changed rows: a rerun whose earlier run stored this
+		// secret changes none. A sealed secret is unique (random nonce), so
+		// finding it pending is finding this call's work.
+		var pending int
+		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_users WHERE id = ? AND totp_enabled = 0 AND totp_secret = ?`,
+			userID, sealed).Scan(&pending)
+		if err == nil && pending == 0 {
 			return errNoRow
 		}
 		return err
@@ -144,12 +155,18 @@ func (s *Store) SetTOTPSecret(ctx context.Context, userID string, sealed []byte)
 
 // UseTOTPStep implements identity.Store. The conditions sit in the UPDATE
 // itself, so of two concurrent uses of one code only one changes the row.
+// A rerun would find the step spent and could not tell its earlier run
+// from another use of the code, so the call records its attempt (firstRun).
 func (s *Store) UseTOTPStep(ctx context.Context, userID string, sealed []byte, step int64, enable bool) error {
 	query := `UPDATE identity_users SET totp_last_step = ? WHERE id = ? AND totp_secret = ? AND totp_last_step < ? AND totp_enabled = 1`
 	if enable {
 		query = `UPDATE identity_users SET totp_last_step = ?, totp_enabled = 1 WHERE id = ? AND totp_secret = ? AND totp_last_step < ? AND totp_enabled = 0`
 	}
+	attempt := newAttempt()
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if first, err := s.firstRun(ctx, tx, attempt); err != nil || !first {
+			return err
+		}
 		n, err := affected(tx.ExecContext(ctx, query, step, userID, sealed, step))
 		if err == nil && n == 0 {
 			return errNoRow

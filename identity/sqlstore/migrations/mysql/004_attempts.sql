@@ -1,0 +1,4 @@
+CREATE TABLE IF NOT EXISTS identity_attempts (
+    id VARCHAR(48) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+    PRIMARY KEY (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
