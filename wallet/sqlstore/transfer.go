@@ -296,6 +296,17 @@ func (s *Store) NextAttempt(ctx context.Context, id string, l intent.Lease, atte
 		if err != nil {
 			return fmt.Errorf("start a new transfer attempt: %w", err)
 		}
+		if n == 0 {
+			// Run again after an ambiguous commit: only the lease holder
+			// moves the attempt on, so the next attempt under l is ours.
+			it, err := readIntent(ctx, tx, `id = ?`, id)
+			if err != nil {
+				return err
+			}
+			if it.Status == wallet.StatusProcessing && it.Lease.Token == l.Token && it.Attempt == attempt+1 {
+				n = 1
+			}
+		}
 		return nil
 	})
 	return n == 1, err
