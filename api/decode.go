@@ -93,12 +93,18 @@ var strict = json.JoinOptions(
 )
 
 // decodeJSON decodes body into v strictly (see strict): one JSON value and
-// nothing after it. Its errors are coded and name the field.
+// nothing after it. Its errors are coded and name the field. A body that is
+// not well-formed JSON is invalid_json whatever else is wrong with it: the
+// decoder stops at the first fault, which may be a field's value ahead of
+// the malformed part.
 func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return cashless.Errorf(EInvalidJSON, "The request body is empty; send a JSON object.")
 	}
 	if err := json.Unmarshal(body, v, strict); err != nil {
+		if !jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true)) {
+			return cashless.Errorf(EInvalidJSON, "The request body is not valid JSON.")
+		}
 		return decodeError(err)
 	}
 	return nil

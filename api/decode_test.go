@@ -67,6 +67,10 @@ func TestDecodeErrorParams(t *testing.T) {
 		{`{"to":[]}`, cashless.EInvalid, "to"},
 		{`[]`, EInvalidJSON, ""},
 		{`"x"`, EInvalidJSON, ""},
+		// Malformed JSON is invalid_json even past a bad value or a repeat.
+		{`{"to":{"username":"b"},"amount":"1","currency":"HKD"`, EInvalidJSON, ""},
+		{`{"to":{"username":"b"},"to":{"username":"b"}`, EInvalidJSON, ""},
+		{`{"to":{"Username":"b"}} {}`, EInvalidJSON, ""},
 	} {
 		_, err := parseTransfer([]byte(tc.body))
 		require.Equal(t, tc.code, cashless.ErrorCode(err), "%s: %v", tc.body, err)
