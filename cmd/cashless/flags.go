@@ -114,6 +114,12 @@ func servicesFlag(fs *flag.FlagSet, cfg *server.Config) {
 	})
 }
 
+// metricsFlags defines where /metrics is served and the token it needs.
+func metricsFlags(fs *flag.FlagSet, cfg *server.Config) {
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", server.DefaultMetricsAddr, "metrics listener `address` (GET /metrics, never on the public listener); empty serves no metrics")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer `token` that scrapes of /metrics must send; none needed when empty")
+}
+
 // logLevelFlag defines --log-level.
 func logLevelFlag(fs *flag.FlagSet, level *slog.Level) {
 	fs.TextVar(level, "log-level", slog.LevelInfo, "lowest `level` logged: debug, info, warn or error")
