@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// httpMetrics describe the requests both listeners serve.
+// httpMetrics describe the requests the listeners serve.
 type httpMetrics struct {
 	duration *prometheus.HistogramVec
 }
@@ -50,15 +50,11 @@ func registerAll(r prometheus.Registerer, cs ...prometheus.Collector) error {
 	return errors.Join(errs...)
 }
 
-// listenMetrics binds the metrics listener, or returns nil when
-// Config.MetricsAddr is empty. Metrics reachable beyond this machine
-// without a token are allowed, for networks that restrict scrapers
-// themselves, but warned about.
+// listenMetrics binds the metrics listener on Config.MetricsAddr. Metrics
+// reachable beyond this machine without a token are allowed, for networks
+// that restrict scrapers themselves, but warned about.
 func (s *Server) listenMetrics() (net.Listener, error) {
 	addr := s.cfg.MetricsAddr
-	if addr == "" {
-		return nil, nil
-	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)

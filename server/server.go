@@ -148,11 +148,13 @@ func (s *Server) Start() error {
 		pub.Close()
 		return fmt.Errorf("listen on %s: %w", s.cfg.InternalAddr, err)
 	}
-	ml, err := s.listenMetrics()
-	if err != nil {
-		pub.Close()
-		in.Close()
-		return err
+	var ml net.Listener
+	if s.cfg.MetricsAddr != "" {
+		if ml, err = s.listenMetrics(); err != nil {
+			pub.Close()
+			in.Close()
+			return err
+		}
 	}
 	s.publicAddr, s.internalAddr = pub.Addr().String(), in.Addr().String()
 	if s.tlsConfig != nil {
