@@ -44,6 +44,11 @@ type ConsumerConfig struct {
 	// second, per signed-in user and per client address (for calls without
 	// a user); zero takes the defaults, negative disables.
 	UserRate, IPRate float64
+	// LookupsPerMinute and IPLookupsPerMinute bound the people one account
+	// and one client address may look up by phone, email, username or
+	// PayCode; SignupsPerHour the signups one client address may attempt
+	// (api.RateLimit). Zero takes the defaults, negative disables.
+	LookupsPerMinute, IPLookupsPerMinute, SignupsPerHour int
 }
 
 // peers are the in-process handles of the services started so far, for

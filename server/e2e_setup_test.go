@@ -61,6 +61,7 @@ func setupPlatform(t *testing.T, d sqldb.Dialect, mutate ...func(*server.Config)
 			FastPasswordHashing: true,
 			UserRate:            -1,
 			IPRate:              -1,
+			SignupsPerHour:      -1, // every test user signs up from 127.0.0.1
 		},
 	}
 	if d == sqldb.MySQL {

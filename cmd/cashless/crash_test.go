@@ -124,9 +124,9 @@ func newSendCrash(t *testing.T, d sqldb.Dialect, seed uint64) *sendCrash {
 		}
 	}
 	addr := freeAddr(t)
-	args := append([]string{"--addr", addr, "--internal-addr", "127.0.0.1:0", "--bank-latency", "1ms",
+	args := append([]string{"--addr", addr, "--internal-addr", "127.0.0.1:0", "--metrics-addr", "", "--bank-latency", "1ms",
 		// No rate limits: the clients retry hard on purpose.
-		"--user-rate", "-1", "--ip-rate", "-1"}, r.dbFlags...)
+		"--user-rate", "-1", "--ip-rate", "-1", "--lookups-per-minute", "-1", "--ip-lookups-per-minute", "-1", "--signups-per-hour", "-1"}, r.dbFlags...)
 	r.srv = newCrashServer(t, args, "http://"+addr, filepath.Join(t.TempDir(), "server.log"))
 	return r
 }
