@@ -56,6 +56,10 @@ func TestE2EMetricsByRoute(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, `cashless_api_request_duration_seconds_count{code="201",method="POST",route="/v1/auth/signup"} 1`)
 	require.Contains(t, body, "go_goroutines")
+	for _, kind := range []string{"p2p", "funding"} {
+		require.Contains(t, body, `cashless_intents_parked{kind="`+kind+`",service="wallet"} 0`)
+		require.Contains(t, body, `cashless_intent_redrive_errors_total{kind="`+kind+`",service="wallet"} 0`)
+	}
 	require.NotContains(t, p.logs.String(), token, "the token is never logged")
 }
 
