@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -156,7 +157,7 @@ func (st *batchState) batch(head Head, now time.Time) *Batch {
 	for id := range st.changed {
 		b.Accounts = append(b.Accounts, *st.accounts[id])
 	}
-	slices.SortFunc(b.Accounts, func(x, y Account) int { return compareStrings(x.ID, y.ID) })
+	slices.SortFunc(b.Accounts, func(x, y Account) int { return strings.Compare(x.ID, y.ID) })
 	seen := make(map[string]bool)
 	for i := len(st.out) - 1; i >= 0; i-- {
 		t := &st.out[i]
@@ -172,16 +173,6 @@ func (st *batchState) batch(head Head, now time.Time) *Batch {
 		}
 	}
 	return b
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // sortedUnique sorts ids and drops duplicates and empty strings.
