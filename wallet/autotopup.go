@@ -7,20 +7,19 @@ import (
 	"github.com/cashless-dev/cashless/money"
 )
 
-// autoTopup tops the sender's wallet up by what the intent is short of and
-// waits, up to Options.AutoTopupWait, for the bank to confirm. It reports
-// whether the money arrived, so the send may be tried again. The top-up's
-// idempotency key derives from the intent, so a retried send never tops up
-// twice.
-func (w *Wallets) autoTopup(ctx context.Context, it *Intent) bool {
+// autoTopup tops the sender's wallet up by what the intent is short of, if
+// anything, and waits, up to Options.AutoTopupWait, for the bank to
+// confirm, before the send's one attempt. The top-up's idempotency key
+// derives from the intent, so a retried send never tops up twice.
+func (w *Wallets) autoTopup(ctx context.Context, it *Intent) {
 	wal, err := w.Wallet(ctx, it.From.UserID, it.Amount.Currency)
 	if err != nil {
 		w.log.Warn("auto top-up: could not read the wallet", "transfer", it.ID, "err", err)
-		return false
+		return
 	}
 	missing := it.Amount.Minor - wal.Available
 	if missing <= 0 {
-		return true
+		return
 	}
 	f, err := w.Topup(ctx, TopupInput{
 		UserID:         it.From.UserID,
@@ -29,23 +28,22 @@ func (w *Wallets) autoTopup(ctx context.Context, it *Intent) bool {
 	})
 	if err != nil {
 		w.log.Warn("auto top-up failed", "transfer", it.ID, "err", err)
-		return false
+		return
 	}
 	deadline := time.Now().Add(w.opts.AutoTopupWait)
 	wait := time.Millisecond
 	for f.Status == StatusPending && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
-			return false
+			return
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 50*time.Millisecond)
 		rec, err := w.store.Funding(ctx, f.ID)
 		if err != nil {
 			w.log.Warn("auto top-up: could not read the top-up", "transfer", it.ID, "err", err)
-			return false
+			return
 		}
 		f = &rec.Funding
 	}
-	return f.Status == StatusSucceeded
 }

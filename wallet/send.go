@@ -22,9 +22,11 @@ import (
 //
 // With Options.AutoTopup, a send that finds the balance short first tops
 // the wallet up from the bank by the missing amount, waits up to
-// Options.AutoTopupWait for the bank to confirm, and tries the transfer
-// once more; if the bank does not confirm in time the send fails with
-// EInsufficientFunds and the top-up completes on its own later.
+// Options.AutoTopupWait for the bank to confirm, and then makes its one
+// attempt (the ledger's refusal of a transfer id is final, so the top-up
+// comes before the attempt, never after a refusal); if the bank does not
+// confirm in time the send fails with EInsufficientFunds and the top-up
+// completes on its own later.
 func (w *Wallets) Send(ctx context.Context, in SendInput) (*Transfer, error) {
 	if err := w.checkAmount(in.Amount, "amount"); err != nil {
 		return nil, err
@@ -118,14 +120,12 @@ func (w *Wallets) replay(ctx context.Context, it *Intent) (*Transfer, error) {
 // error of the ledger call as a whole leaves the intent processing for the
 // reconciler.
 func (w *Wallets) drive(ctx context.Context, it *Intent, autoTopup bool) (*Transfer, error) {
+	if autoTopup {
+		w.autoTopup(ctx, it)
+	}
 	code, err := w.commitP2P(ctx, it)
 	if err != nil {
 		return nil, err
-	}
-	if code == EInsufficientFunds && autoTopup && w.autoTopup(ctx, it) {
-		if code, err = w.commitP2P(ctx, it); err != nil {
-			return nil, err
-		}
 	}
 	if code != "" {
 		if _, err := w.store.FailIntent(ctx, it.ID, code, w.now()); err != nil {
