@@ -123,6 +123,13 @@ var errorClasses = map[string]errorClass{
 	identity.EInvalidTier:        badRequest,
 	identity.EKYCRejected:        {http.StatusUnprocessableEntity, typeRisk},
 
+	// Identity: phone and email verification.
+	identity.EInvalidCode:            badRequest,
+	identity.EVerificationNotPending: conflict,
+	identity.EAlreadyVerified:        conflict,
+	identity.ENoEmail:                conflict,
+	identity.EVerificationThrottled:  tooMany,
+
 	// Wallet.
 	wallet.ERecipientNotFound:    notFound,
 	wallet.ESelfTransfer:         badRequest,
