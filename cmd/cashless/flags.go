@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cashless-dev/cashless/bank"
+	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/server"
 )
 
@@ -127,4 +128,7 @@ func consumerFlags(fs *flag.FlagSet, cfg *server.ConsumerConfig) {
 	fs.BoolVar(&cfg.AutoTopup, "auto-topup", false, "top a wallet up from the bank when a send finds the balance short")
 	fs.Float64Var(&cfg.UserRate, "user-rate", 0, "public API requests per second per signed-in user (0: default, negative: off)")
 	fs.Float64Var(&cfg.IPRate, "ip-rate", 0, "public API requests per second per client address without a user (0: default, negative: off)")
+	fs.StringVar(&cfg.PhoneRegion, "phone-region", identity.DefaultPhoneRegion, "ISO 3166-1 `region` whose national phone numbers are understood without a country code")
+	fs.StringVar(&cfg.MessageURL, "message-url", "", "https:// `URL` that one-time codes are posted to as JSON; when empty they are appended to <data-dir>/"+server.OutboxFile+", for development only")
+	fs.StringVar(&cfg.MessageToken, "message-token", "", "bearer `token` of --message-url (a secret: prefer the environment variable)")
 }
