@@ -25,7 +25,8 @@ type fakeIdentity struct {
 	mu               sync.Mutex
 	users            map[string]*identity.User
 	lockedFor        time.Duration // Login answers login_locked with this RetryAfter
-	sent             map[string]bool // user/channel that have a code
+	// sent holds "<user id>/<channel>" of each code sent.
+	sent map[string]bool
 }
 
 func newFakeIdentity() *fakeIdentity {

@@ -35,10 +35,10 @@ func TestNormalizePhone(t *testing.T) {
 		"", "+", "12", "+12345678", // too short for any plan
 		"+85290000001", "+85299990000", // the shape of a Hong Kong mobile, but not in a mobile range
 		"2123 4567", "+852 2123 4567", "+442071234567", // fixed lines
-		"+852 7900 0000",            // a pager
-		"+8529123456789",            // too long
+		"+852 7900 0000", // a pager
+		"+8529123456789", // too long
 		"++85291234567", "+8529123456a", "+852 9123 4567 ext. 8", "tel:+85291234567", "1-800-FLOWERS",
-		"+８５２９１２３４５６７", // full-width digits
+		"+８５２９１２３４５６７",                                 // full-width digits
 		"+852 9123" + strings.Repeat(" ", 30) + "4567", // too long to parse
 	} {
 		_, err := NormalizePhone(in, "HK")
