@@ -130,6 +130,12 @@ var errorClasses = map[string]errorClass{
 	identity.EInvalidAddress:      badRequest,
 	identity.EDocumentAlreadyUsed: conflict, // the document verified another user
 	identity.EDocumentMismatch:    conflict, // the user was verified with another document
+	// Identity: phone and email verification.
+	identity.EInvalidCode:            badRequest,
+	identity.EVerificationNotPending: conflict,
+	identity.EAlreadyVerified:        conflict,
+	identity.ENoEmail:                conflict,
+	identity.EVerificationThrottled:  tooMany,
 
 	// Wallet.
 	wallet.ERecipientNotFound:    notFound,

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/cashless-dev/cashless/identity"
+)
 
 // access says who may call a route.
 type access int
@@ -50,6 +54,10 @@ func (s *Server) routes() []route {
 		{post, "/v1/me/kyc", user, idemStore, s.kyc},
 		{post, "/v1/me/totp", user, idemCheck, s.enrolTOTP},
 		{post, "/v1/me/totp/confirm", user, idemStore, s.confirmTOTP},
+		{post, "/v1/me/phone/verification", user, idemStore, s.sendVerification(identity.ChannelPhone)},
+		{post, "/v1/me/phone/verify", user, idemStore, s.confirmVerification(identity.ChannelPhone)},
+		{post, "/v1/me/email/verification", user, idemStore, s.sendVerification(identity.ChannelEmail)},
+		{post, "/v1/me/email/verify", user, idemStore, s.confirmVerification(identity.ChannelEmail)},
 		{get, "/v1/sessions", user, 0, s.sessions},
 		{del, "/v1/sessions/{id}", user, 0, s.revokeSession},
 

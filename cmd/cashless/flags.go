@@ -10,6 +10,7 @@ import (
 
 	"github.com/cashless-dev/cashless/api"
 	"github.com/cashless-dev/cashless/bank"
+	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/server"
 )
 
@@ -138,4 +139,7 @@ func consumerFlags(fs *flag.FlagSet, cfg *server.ConsumerConfig) {
 	fs.IntVar(&cfg.LookupsPerMinute, "lookups-per-minute", 0, fmt.Sprintf("people one account may look up a minute by phone, email, username or PayCode: contacts added, transfers, payers asked (0: default %d, negative: off)", limits.LookupsPerMinute))
 	fs.IntVar(&cfg.IPLookupsPerMinute, "ip-lookups-per-minute", 0, fmt.Sprintf("people the accounts behind one client address may look up a minute (0: default %d, negative: off)", limits.IPLookupsPerMinute))
 	fs.IntVar(&cfg.SignupsPerHour, "signups-per-hour", 0, fmt.Sprintf("signups one client address may attempt an hour (0: default %d, negative: off)", limits.SignupsPerHour))
+	fs.StringVar(&cfg.PhoneRegion, "phone-region", identity.DefaultPhoneRegion, "ISO 3166-1 `region` whose national phone numbers are understood without a country code")
+	fs.StringVar(&cfg.MessageURL, "message-url", "", "https:// `URL` that one-time codes are posted to as JSON; when empty they are appended to <data-dir>/"+server.OutboxFile+", for development only")
+	fs.StringVar(&cfg.MessageToken, "message-token", "", "bearer `token` of --message-url (a secret: prefer the environment variable)")
 }

@@ -110,6 +110,13 @@ func fundWallet(t *testing.T, svc ledger.Service, amount int64) ledger.Balances 
 	return b
 }
 
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
 func TestServe(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -125,8 +132,21 @@ func TestServe(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	require.Equal(t, "req-from-test", resp.Header.Get("X-Request-Id"), "the caller's request id is echoed")
 
+	// Without a message endpoint, one-time codes go to the outbox file,
+	// which serve says at start is for development only.
+	outbox := filepath.Join(dir, "outbox", "messages.jsonl")
+	require.Contains(t, tm.stderr.String(), "for development only")
+	require.Contains(t, tm.stderr.String(), outbox)
+	r, err := http.Post(public+"/v1/auth/signup", "application/json",
+		strings.NewReader(`{"phone":"9123 4567","name":"Ada","password":"correct horse battery"}`))
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, http.StatusCreated, r.StatusCode)
+	require.Regexp(t, `^\{"to":"\+85291234567","channel":"phone","text":"[^"]*","code":"[0-9]{6}","created":"[^"]+"\}\n$`,
+		string(readFile(t, outbox)))
+
 	// The internal API refuses a call without the service credential.
-	r, err := http.Post(internal+ledgerhttp.BasePath+"/accounts", "application/json", strings.NewReader(`{"accounts":[]}`))
+	r, err = http.Post(internal+ledgerhttp.BasePath+"/accounts", "application/json", strings.NewReader(`{"accounts":[]}`))
 	require.NoError(t, err)
 	r.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, r.StatusCode)
