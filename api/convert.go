@@ -9,7 +9,8 @@ import (
 
 func toUser(u *identity.User) User {
 	return User{Object: "user", ID: u.ID, Name: u.Name, Username: u.Username, Phone: u.Phone, Email: u.Email,
-		KYCTier: u.KYCTier, TOTPEnabled: u.TOTPEnabled, Created: utc(u.Created)}
+		KYCTier: u.KYCTier, TOTPEnabled: u.TOTPEnabled, PhoneVerified: u.PhoneVerified, EmailVerified: u.EmailVerified,
+		Created: utc(u.Created)}
 }
 
 func toParty(p wallet.Party) Party {

@@ -2,13 +2,14 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/money"
@@ -23,6 +24,10 @@ var (
 	currencyType = reflect.TypeFor[Currency]()
 )
 
+// errBadValue is what Amount and Currency refuse a value with; decodeError
+// tells them apart by the Go type the decoder reports.
+var errBadValue = errors.New("value out of its domain")
+
 // UnmarshalJSON accepts only a JSON integer literal above zero that fits in
 // an int64: no string, no fraction, no exponent (1e2 is refused although it
 // is whole, so that what a client sends is exactly what is charged). null
@@ -33,11 +38,11 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if strings.ContainsAny(s, `".eE`) {
-		return &json.UnmarshalTypeError{Value: "amount " + clip(s), Type: amountType}
+		return errBadValue
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n <= 0 {
-		return &json.UnmarshalTypeError{Value: "amount " + clip(s), Type: amountType}
+		return errBadValue
 	}
 	*a = Amount(n)
 	return nil
@@ -50,11 +55,8 @@ func (c *Currency) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: "currency", Type: currencyType}
-	}
-	if err := checkCurrency(s); err != nil {
-		return &json.UnmarshalTypeError{Value: "currency", Type: currencyType}
+	if err := json.Unmarshal(b, &s); err != nil || checkCurrency(s) != nil {
+		return errBadValue
 	}
 	*c = Currency(s)
 	return nil
@@ -76,19 +78,34 @@ func clip(s string) string {
 	return s
 }
 
-// decodeJSON decodes body into v strictly: one JSON value, no unknown
-// field, nothing after it. Its errors are coded and name the field.
+// strict is how every body is decoded. A member name must be exactly a
+// field's name: a case variant ("Amount", "meſſage") is an unknown member,
+// not an alias, and unknown members are refused. A name may appear once per
+// object: parsers disagree on which of two copies wins, so a proxy and this
+// server could otherwise read two different requests from one body.
+// Strings must be valid UTF-8 rather than being mended into U+FFFD. These
+// are encoding/json/v2's defaults, stated so that no default can loosen them.
+var strict = json.JoinOptions(
+	json.RejectUnknownMembers(true),
+	json.MatchCaseInsensitiveNames(false),
+	jsontext.AllowDuplicateNames(false),
+	jsontext.AllowInvalidUTF8(false),
+)
+
+// decodeJSON decodes body into v strictly (see strict): one JSON value and
+// nothing after it. Its errors are coded and name the field. A body that is
+// not well-formed JSON is invalid_json whatever else is wrong with it: the
+// decoder stops at the first fault, which may be a field's value ahead of
+// the malformed part.
 func decodeJSON(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return cashless.Errorf(EInvalidJSON, "The request body is empty; send a JSON object.")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := json.Unmarshal(body, v, strict); err != nil {
+		if !jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true)) {
+			return cashless.Errorf(EInvalidJSON, "The request body is not valid JSON.")
+		}
 		return decodeError(err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return cashless.Errorf(EInvalidJSON, "The request body has data after the JSON value.")
 	}
 	return nil
 }
@@ -101,34 +118,69 @@ func decodeOptional(body []byte, v any) error {
 	return decodeJSON(body, v)
 }
 
+// decodeError turns a decoding error into a coded one whose param is the
+// path of the member at fault (to.phone, from[1].username).
 func decodeError(err error) error {
-	var typeErr *json.UnmarshalTypeError
-	var syntaxErr *json.SyntaxError
+	var synErr *jsontext.SyntacticError
+	var semErr *json.SemanticError
 	switch {
-	case errors.As(err, &typeErr):
-		switch typeErr.Type {
-		case amountType:
-			return errParam(wallet.EInvalidAmount, typeErr.Field,
-				fmt.Sprintf("Field %s must be a whole number of minor units above zero that fits in 64 bits.", typeErr.Field))
-		case currencyType:
-			return errParam(EInvalidCurrency, typeErr.Field,
-				fmt.Sprintf("Field %s must be an upper-case ISO 4217 code such as \"HKD\".", typeErr.Field))
+	case errors.As(err, &synErr):
+		if errors.Is(synErr.Err, jsontext.ErrDuplicateName) {
+			param := paramOf(synErr.JSONPointer)
+			return errParam(EDuplicateParameter, param, fmt.Sprintf("Field %s is given more than once.", param))
 		}
-		if typeErr.Field == "" {
+	case errors.As(err, &semErr):
+		param := paramOf(semErr.JSONPointer)
+		switch {
+		case errors.Is(semErr.Err, json.ErrUnknownName):
+			msg := fmt.Sprintf("Unknown field %s.", param)
+			if strings.ToLower(param) != param {
+				msg += " Field names are lower case and match exactly."
+			}
+			return errParam(EUnknownParameter, param, msg)
+		case semErr.GoType == amountType:
+			return errParam(wallet.EInvalidAmount, param,
+				fmt.Sprintf("Field %s must be a whole number of minor units above zero that fits in 64 bits.", param))
+		case semErr.GoType == currencyType:
+			return errParam(EInvalidCurrency, param,
+				fmt.Sprintf("Field %s must be an upper-case ISO 4217 code such as \"HKD\".", param))
+		case param == "":
 			return cashless.Errorf(EInvalidJSON, "The request body must be a JSON object.")
 		}
-		return errParam(cashless.EInvalid, typeErr.Field,
-			fmt.Sprintf("Field %s cannot be a JSON %s.", typeErr.Field, typeErr.Value))
-	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return cashless.Errorf(EInvalidJSON, "The request body is not valid JSON.")
-	}
-	// encoding/json has no error type for an unknown field.
-	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		name, _ := strconv.Unquote(field)
-		name = clip(name)
-		return errParam(EUnknownParameter, name, fmt.Sprintf("Unknown field %s.", field))
+		return errParam(cashless.EInvalid, param, fmt.Sprintf("Field %s cannot be a JSON %s.", param, kindName(semErr.JSONKind)))
 	}
 	return cashless.Errorf(EInvalidJSON, "The request body is not valid JSON.")
+}
+
+// paramOf writes a JSON pointer the way errors name fields: members
+// joined by dots, array indexes in brackets. Each name is clipped, since
+// it is the caller's input.
+func paramOf(p jsontext.Pointer) string {
+	var b strings.Builder
+	for tok := range p.Tokens() {
+		if _, err := strconv.ParseUint(tok, 10, 31); err == nil && b.Len() > 0 {
+			b.WriteString("[" + tok + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(clip(tok))
+	}
+	return b.String()
+}
+
+// kindName names a JSON kind in an error message.
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "boolean"
+	}
+	return k.String() // string, number, null
 }
 
 // need reports a missing required field.

@@ -15,6 +15,8 @@ import (
 const (
 	// EUnknownParameter: a body field or query parameter the call does not know.
 	EUnknownParameter = "unknown_parameter"
+	// EDuplicateParameter: a body object names the same field twice.
+	EDuplicateParameter = "duplicate_parameter"
 	// EParameterMissing: a required field is absent or null.
 	EParameterMissing = "parameter_missing"
 	// EInvalidJSON: the body is empty, not JSON, or has data after the value.
@@ -78,6 +80,7 @@ var errorClasses = map[string]errorClass{
 
 	// The API's own.
 	EUnknownParameter:   badRequest,
+	EDuplicateParameter: badRequest,
 	EParameterMissing:   badRequest,
 	EInvalidJSON:        badRequest,
 	EBodyTooLarge:       {http.StatusRequestEntityTooLarge, typeInvalidRequest},
@@ -127,6 +130,12 @@ var errorClasses = map[string]errorClass{
 	identity.EInvalidAddress:      badRequest,
 	identity.EDocumentAlreadyUsed: conflict, // the document verified another user
 	identity.EDocumentMismatch:    conflict, // the user was verified with another document
+	// Identity: phone and email verification.
+	identity.EInvalidCode:            badRequest,
+	identity.EVerificationNotPending: conflict,
+	identity.EAlreadyVerified:        conflict,
+	identity.ENoEmail:                conflict,
+	identity.EVerificationThrottled:  tooMany,
 
 	// Wallet.
 	wallet.ERecipientNotFound:    notFound,

@@ -25,6 +25,8 @@ type fakeIdentity struct {
 	mu               sync.Mutex
 	users            map[string]*identity.User
 	lockedFor        time.Duration // Login answers login_locked with this RetryAfter
+	// sent holds "<user id>/<channel>" of each code sent.
+	sent map[string]bool
 }
 
 func newFakeIdentity() *fakeIdentity {
@@ -122,6 +124,42 @@ func (f *fakeIdentity) RevokeSession(ctx context.Context, userID, id string) err
 		return cashless.Errorf(identity.ESessionNotFound, "No such session.")
 	}
 	return nil
+}
+
+// SendVerification sends nothing: the first call of a user and channel
+// "sends" a code, the next ones are throttled for 42 seconds.
+func (f *fakeIdentity) SendVerification(ctx context.Context, userID, channel string) (*identity.Verification, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	u := f.users[userID]
+	switch {
+	case channel == identity.ChannelEmail && u.Email == "":
+		return nil, cashless.Errorf(identity.ENoEmail, "There is no email address to confirm.")
+	case channel == identity.ChannelPhone && u.PhoneVerified:
+		return nil, cashless.Errorf(identity.EAlreadyVerified, "The phone is already confirmed.")
+	}
+	if f.sent == nil {
+		f.sent = map[string]bool{}
+	}
+	if f.sent[userID+"/"+channel] {
+		return nil, &cashless.Error{Code: identity.EVerificationThrottled, Message: "A code was sent recently.", RetryAfter: 42 * time.Second}
+	}
+	f.sent[userID+"/"+channel] = true
+	return &identity.Verification{Channel: channel, Status: identity.VerificationPending, Expires: t0.Add(10 * time.Minute)}, nil
+}
+
+// ConfirmVerification accepts "123456" for a code that was sent.
+func (f *fakeIdentity) ConfirmVerification(ctx context.Context, userID, channel, code string) (*identity.Verification, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case !f.sent[userID+"/"+channel]:
+		return nil, cashless.Errorf(identity.EVerificationNotPending, "No code is pending.")
+	case code != "123456":
+		return nil, &cashless.Error{Code: identity.EInvalidCode, Param: "code", Message: "The code is not correct."}
+	}
+	f.users[userID].PhoneVerified = true
+	return &identity.Verification{Channel: channel, Status: identity.VerificationVerified}, nil
 }
 
 func (f *fakeIdentity) VerifyKYC(ctx context.Context, userID string, in identity.KYCInput) (*identity.KYCVerification, error) {

@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/cashless-dev/cashless/identity"
+)
 
 // access says who may call a route.
 type access int
@@ -35,11 +39,13 @@ type route struct {
 }
 
 // routes lists every route of the API in one place. The OpenAPI document
-// (openapi.json) must list exactly these; a test keeps them in step.
+// (openapi.json) must list exactly these; a test keeps them in step. Calls
+// that resolve people by phone, email, username or PayCode are wrapped in
+// s.lookups, and signup in s.signups: both are rate-limited (ratelimit.go).
 func (s *Server) routes() []route {
 	const get, post, del = http.MethodGet, http.MethodPost, http.MethodDelete
 	return []route{
-		{post, "/v1/auth/signup", public, idemCheck, s.signup},
+		{post, "/v1/auth/signup", public, idemCheck, s.signups(s.signup)},
 		{post, "/v1/auth/login", public, idemCheck, s.login},
 		{post, "/v1/auth/refresh", public, idemCheck, s.refresh},
 		{post, "/v1/auth/logout", user, idemStore, s.logout},
@@ -48,6 +54,10 @@ func (s *Server) routes() []route {
 		{post, "/v1/me/kyc", user, idemStore, s.kyc},
 		{post, "/v1/me/totp", user, idemCheck, s.enrolTOTP},
 		{post, "/v1/me/totp/confirm", user, idemStore, s.confirmTOTP},
+		{post, "/v1/me/phone/verification", user, idemStore, s.sendVerification(identity.ChannelPhone)},
+		{post, "/v1/me/phone/verify", user, idemStore, s.confirmVerification(identity.ChannelPhone)},
+		{post, "/v1/me/email/verification", user, idemStore, s.sendVerification(identity.ChannelEmail)},
+		{post, "/v1/me/email/verify", user, idemStore, s.confirmVerification(identity.ChannelEmail)},
 		{get, "/v1/sessions", user, 0, s.sessions},
 		{del, "/v1/sessions/{id}", user, 0, s.revokeSession},
 
@@ -59,11 +69,11 @@ func (s *Server) routes() []route {
 		{get, "/v1/withdrawals", user, 0, s.listWithdrawals},
 		{get, "/v1/withdrawals/{id}", user, 0, s.getWithdrawal},
 
-		{post, "/v1/transfers", user, idemRequired, s.createTransfer},
+		{post, "/v1/transfers", user, idemRequired, s.lookups(one(parseTransfer), s.createTransfer)},
 		{get, "/v1/transfers", user, 0, s.listTransfers},
 		{get, "/v1/transfers/{id}", user, 0, s.getTransfer},
 
-		{post, "/v1/requests", user, idemRequired, s.createRequests},
+		{post, "/v1/requests", user, idemRequired, s.lookups(payers, s.createRequests)},
 		{get, "/v1/requests", user, 0, s.listRequests},
 		{get, "/v1/requests/{id}", user, 0, s.getRequest},
 		{post, "/v1/requests/{id}/pay", user, idemRequired, s.payRequest},
@@ -71,7 +81,7 @@ func (s *Server) routes() []route {
 		{post, "/v1/requests/{id}/cancel", user, idemStore, s.cancelRequest},
 
 		{get, "/v1/contacts", user, 0, s.listContacts},
-		{post, "/v1/contacts", user, idemStore, s.addContact},
+		{post, "/v1/contacts", user, idemStore, s.lookups(one(parseContact), s.addContact)},
 		{get, "/v1/feed", user, 0, s.feed},
 		{get, "/v1/feed/settings", user, 0, s.feedSettings},
 		{post, "/v1/feed/settings", user, idemStore, s.setFeedSettings},

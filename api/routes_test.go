@@ -168,7 +168,7 @@ func TestResponses(t *testing.T) {
 	w := tb.do(t, req{method: "GET", path: "/v1/me"})
 	require.Equal(t, 200, w.Code)
 	require.JSONEq(t, `{"object":"user","id":"usr_alice","name":"Alice 陳 🐱","username":"alice","phone":"+85291234567",
-		"kyc_tier":1,"totp_enabled":false,"created":"2026-03-04T05:06:07Z",
+		"kyc_tier":1,"totp_enabled":false,"phone_verified":false,"email_verified":false,"created":"2026-03-04T05:06:07Z",
 		"limits":{"currency":"HKD",
 			"day":{"cap":500000,"used":1000,"remaining":499000,"resets":"2026-03-05T05:06:07Z"},
 			"month":{"cap":2000000,"used":1000,"remaining":1999000,"resets":"2026-04-03T05:06:07Z"}}}`, w.Body.String())

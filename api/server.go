@@ -45,6 +45,9 @@ type Server struct {
 	userRate *limiter
 	ipRate   *limiter
 	handler  http.Handler
+
+	// lookupUser and lookupIP count people looked up, signupIP signups.
+	lookupUser, lookupIP, signupIP *limiter
 }
 
 // New returns the API server over the services in opts.
@@ -69,6 +72,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.userRate = newLimiter(opts.RateLimit.UserRate, opts.RateLimit.UserBurst, s.now)
 	s.ipRate = newLimiter(opts.RateLimit.IPRate, opts.RateLimit.IPBurst, s.now)
+	s.lookupUser = perPeriod(opts.RateLimit.LookupsPerMinute, time.Minute, s.now)
+	s.lookupIP = perPeriod(opts.RateLimit.IPLookupsPerMinute, time.Minute, s.now)
+	s.signupIP = perPeriod(opts.RateLimit.SignupsPerHour, time.Hour, s.now)
 	s.handler = s.requestID(s.accessLog(s.recoverPanic(s.limitBody(s.mux()))))
 	return s, nil
 }

@@ -4,7 +4,7 @@ import "time"
 
 // SignupParams is the body of POST /v1/auth/signup.
 type SignupParams struct {
-	Phone    string `json:"phone"` // E.164
+	Phone    string `json:"phone"` // international, or national in the server's region
 	Email    string `json:"email,omitempty"`
 	Name     string `json:"name"`
 	Username string `json:"username,omitempty"`
@@ -49,6 +49,11 @@ type User struct {
 	KYCTier     int       `json:"kyc_tier"`
 	TOTPEnabled bool      `json:"totp_enabled"`
 	Created     time.Time `json:"created"`
+	// PhoneVerified and EmailVerified say whether the phone and the email
+	// were confirmed with a one-time code; until then nobody finds the
+	// user by them.
+	PhoneVerified bool `json:"phone_verified"`
+	EmailVerified bool `json:"email_verified"`
 }
 
 // Me is the answer of GET /v1/me: the user and their limits.
@@ -114,4 +119,20 @@ type Session struct {
 	LastUsed  time.Time `json:"last_used"`
 	Expires   time.Time `json:"expires"`
 	Created   time.Time `json:"created"`
+}
+
+// Verification answers the calls that send and confirm one-time codes:
+// where the confirmation of the phone or the email stands.
+type Verification struct {
+	Object  string `json:"object"`  // "verification"
+	Channel string `json:"channel"` // "phone" or "email"
+	Status  string `json:"status"`  // "pending" or "verified"
+	// Expires is when the code just sent stops working; absent once verified.
+	Expires *time.Time `json:"expires,omitempty"`
+}
+
+// VerifyParams is the body of POST /v1/me/phone/verify and
+// /v1/me/email/verify.
+type VerifyParams struct {
+	Code string `json:"code"` // the six digits received
 }

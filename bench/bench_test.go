@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -187,4 +188,21 @@ func TestStoreLabelStatesDurability(t *testing.T) {
 	t.Parallel()
 	label := StoreLabel(sqldbtest.Open(t, sqldb.SQLite))
 	require.Regexp(t, `^sqlite \d+\.\d+\.\d+ \(WAL, synchronous=FULL\)$`, label)
+}
+
+// TestBenchPhones: the benchmark's users sign up with valid Hong Kong
+// mobile numbers, all different.
+func TestBenchPhones(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for attempt := range benchPhoneBlocks {
+		for _, i := range []int{0, 1, 999, 123_456, 999_999} {
+			p := benchPhone(i, attempt)
+			got, err := identity.NormalizePhone(p, identity.DefaultPhoneRegion)
+			require.NoError(t, err, p)
+			require.Equal(t, p, got)
+			require.False(t, seen[p], p)
+			seen[p] = true
+		}
+	}
 }

@@ -176,7 +176,7 @@ func setupUser(ctx context.Context, baseURL string, hc *http.Client, username st
 	c := client.New(baseURL, hc)
 	username = strings.ToLower(username)
 	p := client.SignupParams{
-		Phone:    fmt.Sprintf("+8529%07d", i),
+		Phone:    benchPhone(i, 0),
 		Name:     "Bench user " + strconv.Itoa(i),
 		Username: username,
 		Password: "bench-password-" + strconv.Itoa(i),
@@ -187,9 +187,9 @@ func setupUser(ctx context.Context, baseURL string, hc *http.Client, username st
 			break
 		}
 		var apiErr *client.Error
-		if errors.As(err, &apiErr) && apiErr.Code == "phone_taken" {
+		if errors.As(err, &apiErr) && apiErr.Code == "phone_taken" && attempt+1 < len(benchPhoneBlocks) {
 			// A server kept from an earlier run: phones repeat, so vary them.
-			p.Phone = fmt.Sprintf("+8526%07d", (i+attempt*7919)%10000000)
+			p.Phone = benchPhone(i, attempt+1)
 			continue
 		}
 		if errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests && attempt < 100 {
@@ -202,4 +202,17 @@ func setupUser(ctx context.Context, baseURL string, hc *http.Client, username st
 		return nil, fmt.Errorf("top up user %d: %w", i, err)
 	}
 	return &p2pUser{username: username, api: c}, nil
+}
+
+// benchPhoneBlocks start blocks of a million Hong Kong mobile numbers
+// each (+852 64xx xxxx and so on): the server accepts only numbers that
+// are valid mobiles.
+var benchPhoneBlocks = []string{"64", "65", "94", "96", "97", "63", "61", "69"}
+
+// benchPhone returns the phone number of the i-th benchmark user at the
+// given attempt: each attempt moves to the next block, for a server that
+// an earlier run left holding the first numbers.
+func benchPhone(i, attempt int) string {
+	block := (i/1_000_000 + attempt) % len(benchPhoneBlocks)
+	return fmt.Sprintf("+852%s%06d", benchPhoneBlocks[block], i%1_000_000)
 }

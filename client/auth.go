@@ -103,6 +103,30 @@ func (c *Client) ConfirmTOTP(ctx context.Context, code string) error {
 	return c.do(ctx, call{method: http.MethodPost, path: "/v1/me/totp/confirm", body: map[string]string{"code": code}, auth: true})
 }
 
+// The channels a one-time code confirms, for SendCode and Confirm.
+const (
+	Phone = "phone"
+	Email = "email"
+)
+
+// SendCode asks for a new one-time code to the user's phone or email
+// (channel Phone or Email). Signup already sends one to each; a new one
+// replaces it. Too many answer 429 verification_throttled with a
+// RetryAfter.
+func (c *Client) SendCode(ctx context.Context, channel string) (*Verification, error) {
+	var out Verification
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/" + channel + "/verification", auth: true, out: &out})
+	return &out, err
+}
+
+// Confirm confirms the user's phone or email with the code sent to it;
+// from then on others find the user by it.
+func (c *Client) Confirm(ctx context.Context, channel, code string) (*Verification, error) {
+	var out Verification
+	err := c.do(ctx, call{method: http.MethodPost, path: "/v1/me/" + channel + "/verify", body: map[string]string{"code": code}, auth: true, out: &out})
+	return &out, err
+}
+
 // Sessions lists the user's live sessions.
 func (c *Client) Sessions(ctx context.Context) (*List[Session], error) {
 	var out List[Session]

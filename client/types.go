@@ -15,6 +15,10 @@ type User struct {
 	KYCTier     int     `json:"kyc_tier"`
 	TOTPEnabled bool    `json:"totp_enabled"`
 	Limits      *Limits `json:"limits,omitempty"`
+	// PhoneVerified and EmailVerified are true once confirmed with a
+	// one-time code: until then nobody finds the user by them.
+	PhoneVerified bool `json:"phone_verified"`
+	EmailVerified bool `json:"email_verified"`
 }
 
 // Limits are the caps of the user's KYC tier in one currency, and their use.
@@ -67,6 +71,15 @@ type TOTPEnrolment struct {
 	Secret     string `json:"secret"`
 	OTPAuthURL string `json:"otpauth_url"`
 	Status     string `json:"status"`
+}
+
+// Verification is where the confirmation of the phone or the email
+// stands.
+type Verification struct {
+	Object  string `json:"object"`  // "verification"
+	Channel string `json:"channel"` // "phone" or "email"
+	Status  string `json:"status"`  // "pending" or "verified"
+	Expires string `json:"expires,omitempty"`
 }
 
 // KYCVerification is the outcome of a tier upgrade request.

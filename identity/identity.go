@@ -19,7 +19,8 @@ const (
 	EEmailTaken = "email_taken"
 	// EUsernameTaken: another user has this username.
 	EUsernameTaken = "username_taken"
-	// EInvalidPhone: not an E.164 number (+ and 8 to 15 digits).
+	// EInvalidPhone: not a valid mobile number, in international form or
+	// in the national form of the configured region.
 	EInvalidPhone = "invalid_phone"
 	// EInvalidEmail: not an email address.
 	EInvalidEmail = "invalid_email"
@@ -67,7 +68,12 @@ type User struct {
 	KYCTier  int    // 0, 1 or 2
 	// TOTPEnabled is true once an enrolment has been confirmed.
 	TOTPEnabled bool
-	Created     time.Time
+	// PhoneVerified and EmailVerified are true once the user has confirmed
+	// the phone or email with a one-time code sent to it. Until then,
+	// FindUser does not find the user by it.
+	PhoneVerified bool
+	EmailVerified bool
+	Created       time.Time
 }
 
 // Proxy names a user the way a payer knows them: exactly one field is set.
@@ -179,7 +185,21 @@ type Service interface {
 	// Users returns the users of the ids that exist, by id.
 	Users(ctx context.Context, ids []string) (map[string]*User, error)
 	// FindUser finds a user by phone, email or username: EUserNotFound.
+	// A phone or email finds its user only once confirmed; until then the
+	// answer is the same EUserNotFound as for a number nobody has.
 	FindUser(ctx context.Context, p Proxy) (*User, error)
+
+	// SendVerification sends a new one-time code to the user's phone or
+	// email (channel ChannelPhone or ChannelEmail), replacing any pending
+	// code: EAlreadyVerified once it is confirmed, ENoEmail for the email
+	// of a user without one, EVerificationThrottled (with RetryAfter) when
+	// a code went out too recently or too often.
+	SendVerification(ctx context.Context, userID, channel string) (*Verification, error)
+	// ConfirmVerification confirms the user's phone or email with the code
+	// sent to it: EInvalidCode for a wrong code, EVerificationNotPending
+	// when no code is pending (none was sent, it expired, or its tries are
+	// used up), EAlreadyVerified, ENoEmail.
+	ConfirmVerification(ctx context.Context, userID, channel, code string) (*Verification, error)
 
 	// EnrolTOTP starts (or restarts) a TOTP enrolment:
 	// ETOTPAlreadyEnabled when one is confirmed.

@@ -2,11 +2,14 @@ package identity
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 )
 
 // Options configure an Identity. Zero fields take the defaults below;
-// TokenKey has none and is required.
+// TokenKey and Sender have none and are required.
 type Options struct {
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
@@ -24,6 +27,17 @@ type Options struct {
 	Throttle ThrottleOptions
 	// TOTPIssuer names the service in authenticator apps ("Cashless").
 	TOTPIssuer string
+	// PhoneRegion is the ISO 3166-1 region (DefaultPhoneRegion, "HK")
+	// whose national numbers may be given without a country code.
+	PhoneRegion string
+	// Sender delivers the one-time codes that confirm phones and emails.
+	Sender Sender
+	// Verification sets the codes' lifetime, tries and send limits
+	// (DefaultVerification).
+	Verification VerificationOptions
+	// Logger receives failures that do not fail the call, such as a code
+	// that could not be sent at signup; slog.Default() when nil.
+	Logger *slog.Logger
 }
 
 // Argon2Params are the argon2id cost parameters of new password hashes.
@@ -119,6 +133,20 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.TOTPIssuer == "" {
 		o.TOTPIssuer = "Cashless"
+	}
+	if o.Sender == nil {
+		return o, errors.New("identity options: Sender is required")
+	}
+	if o.PhoneRegion == "" {
+		o.PhoneRegion = DefaultPhoneRegion
+	}
+	o.PhoneRegion = strings.ToUpper(o.PhoneRegion)
+	if !knownRegion(o.PhoneRegion) {
+		return o, fmt.Errorf("identity options: PhoneRegion %q is not a region with a numbering plan", o.PhoneRegion)
+	}
+	o.Verification = o.Verification.withDefaults()
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	return o, nil
 }

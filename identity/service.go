@@ -49,7 +49,7 @@ func (s *Identity) now() time.Time { return s.opts.Now().UTC() }
 
 // Signup implements Service.
 func (s *Identity) Signup(ctx context.Context, in SignupInput) (*User, *Tokens, error) {
-	f, err := validateSignup(in)
+	f, err := validateSignup(in, s.opts.PhoneRegion)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -81,6 +81,7 @@ func (s *Identity) Signup(ctx context.Context, in SignupInput) (*User, *Tokens, 
 		return nil, nil, fmt.Errorf("sign up: %w", err)
 	}
 	user := &User{ID: u.ID, Phone: f.phone, Email: f.email, Name: f.name, Username: f.username, Created: now}
+	s.sendAtSignup(ctx, user, u)
 	return user, tokens, nil
 }
 
@@ -199,7 +200,11 @@ func (s *Identity) Users(ctx context.Context, ids []string) (map[string]*User, e
 }
 
 // FindUser implements Service. Phone numbers, emails and usernames are
-// normalized first, so "+85291234567 " and "Ada@Example.com" are found.
+// normalized first, so "9123 4567" (in the default region Hong Kong),
+// "+852 9123 4567" and "Ada@Example.com" are found. A phone or email that
+// its holder has not confirmed finds no one, with the very error of a
+// number no one has, so that its holder cannot be paid, asked for money or
+// told apart from a stranger until they prove they hold it.
 func (s *Identity) FindUser(ctx context.Context, p Proxy) (*User, error) {
 	set := 0
 	for _, v := range []string{p.Phone, p.Email, p.Username} {
@@ -218,17 +223,22 @@ func (s *Identity) FindUser(ctx context.Context, p Proxy) (*User, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find user: %w", err)
 	}
+	if key.PhoneIndex != nil && !rec.PhoneVerified || key.EmailIndex != nil && !rec.EmailVerified {
+		return nil, fmt.Errorf("find user: %w", cashless.Errorf(EUserNotFound, "No such user."))
+	}
 	return s.open(ctx, rec)
 }
 
 // open unseals a stored user.
 func (s *Identity) open(ctx context.Context, rec *UserRecord) (*User, error) {
 	u := &User{
-		ID:          rec.ID,
-		Username:    rec.Username,
-		KYCTier:     rec.KYCTier,
-		TOTPEnabled: rec.TOTPEnabled,
-		Created:     rec.Created,
+		ID:            rec.ID,
+		Username:      rec.Username,
+		KYCTier:       rec.KYCTier,
+		TOTPEnabled:   rec.TOTPEnabled,
+		PhoneVerified: rec.PhoneVerified,
+		EmailVerified: rec.EmailVerified,
+		Created:       rec.Created,
 	}
 	var err error
 	if u.Phone, err = s.unseal(ctx, rec.ID, "phone", rec.PhoneSealed); err != nil {
@@ -270,7 +280,7 @@ func (s *Identity) userKey(p Proxy) (UserKey, error) {
 	var key UserKey
 	switch {
 	case p.Phone != "":
-		phone, err := NormalizePhone(p.Phone)
+		phone, err := NormalizePhone(p.Phone, s.opts.PhoneRegion)
 		if err != nil {
 			return key, err
 		}

@@ -2,7 +2,9 @@ package identity_test
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	cashless "github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/identity/sqlstore"
+	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
@@ -30,6 +33,10 @@ type testBundle struct {
 	keeper string
 	clock  *testclock.Clock
 	svc    *identity.Identity
+	// outbox holds the one-time codes the service sent.
+	outbox *outbox
+	// logs holds what the service logged.
+	logs *syncbuf.Buffer
 }
 
 // t0 has a microsecond part so that lost precision shows.
@@ -51,11 +58,13 @@ func setup(t *testing.T, url string, opts ...func(*identity.Options)) *testBundl
 	store := sqlstore.New(db)
 	t.Cleanup(store.Close)
 
-	b := &testBundle{ctx: ctx, url: url, db: db, store: store, vault: v, clock: testclock.New(t0)}
+	b := &testBundle{ctx: ctx, url: url, db: db, store: store, vault: v, clock: testclock.New(t0), outbox: &outbox{}, logs: &syncbuf.Buffer{}}
 	o := identity.Options{
 		Now:      b.clock.Now,
 		TokenKey: testKey,
 		Argon2:   identity.CheapArgon2,
+		Sender:   b.outbox,
+		Logger:   slog.New(slog.NewJSONHandler(b.logs, nil)),
 	}
 	for _, f := range opts {
 		f(&o)
@@ -78,7 +87,7 @@ func (b *testBundle) newInstance(t *testing.T) *identity.Identity {
 	t.Cleanup(func() { v.Close() })
 	store := sqlstore.New(db)
 	t.Cleanup(store.Close)
-	svc, err := identity.New(store, v, identity.Options{Now: b.clock.Now, TokenKey: testKey, Argon2: identity.CheapArgon2})
+	svc, err := identity.New(store, v, identity.Options{Now: b.clock.Now, TokenKey: testKey, Argon2: identity.CheapArgon2, Sender: b.outbox})
 	require.NoError(t, err)
 	return svc
 }
@@ -125,4 +134,62 @@ func requireCode(t *testing.T, code string, err error, msgAndArgs ...any) *cashl
 	var e *cashless.Error
 	require.ErrorAs(t, err, &e)
 	return e
+}
+
+// outbox is a Sender that keeps what it is given, as a phone or mailbox
+// would; the tests read codes from it.
+type outbox struct {
+	mu   sync.Mutex
+	msgs []identity.Message
+	// fail, when set, is returned by Send, which then keeps nothing.
+	fail error
+}
+
+func (o *outbox) Send(_ context.Context, m identity.Message) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.fail != nil {
+		return o.fail
+	}
+	o.msgs = append(o.msgs, m)
+	return nil
+}
+
+func (o *outbox) setFail(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.fail = err
+}
+
+// sent returns the messages sent to to.
+func (o *outbox) sent(to string) []identity.Message {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []identity.Message
+	for _, m := range o.msgs {
+		if m.To == to {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// code returns the code of the last message sent to to.
+func (o *outbox) code(t *testing.T, to string) string {
+	t.Helper()
+	msgs := o.sent(to)
+	require.NotEmpty(t, msgs, "no code was sent to %s", to)
+	return msgs[len(msgs)-1].Code
+}
+
+// confirm confirms the user's phone, and email when it has one, with the
+// codes sent to them.
+func (b *testBundle) confirm(t *testing.T, u *identity.User) {
+	t.Helper()
+	_, err := b.svc.ConfirmVerification(b.ctx, u.ID, identity.ChannelPhone, b.outbox.code(t, u.Phone))
+	require.NoError(t, err)
+	if u.Email != "" {
+		_, err = b.svc.ConfirmVerification(b.ctx, u.ID, identity.ChannelEmail, b.outbox.code(t, u.Email))
+		require.NoError(t, err)
+	}
 }

@@ -50,11 +50,12 @@ func TestSignupValidation(t *testing.T) {
 			param string
 		}{
 			{"no phone", func(in *identity.SignupInput) { in.Phone = "" }, identity.EInvalidPhone, "phone"},
-			{"no plus", func(in *identity.SignupInput) { in.Phone = "85291234567" }, identity.EInvalidPhone, "phone"},
 			{"leading zero", func(in *identity.SignupInput) { in.Phone = "+05291234567" }, identity.EInvalidPhone, "phone"},
 			{"seven digits", func(in *identity.SignupInput) { in.Phone = "+8529123" }, identity.EInvalidPhone, "phone"},
 			{"sixteen digits", func(in *identity.SignupInput) { in.Phone = "+8529123456789012" }, identity.EInvalidPhone, "phone"},
-			{"phone with spaces inside", func(in *identity.SignupInput) { in.Phone = "+852 9123 4567" }, identity.EInvalidPhone, "phone"},
+			{"E.164 shape, no such mobile", func(in *identity.SignupInput) { in.Phone = "+85290000001" }, identity.EInvalidPhone, "phone"},
+			{"fixed line", func(in *identity.SignupInput) { in.Phone = "+852 2123 4567" }, identity.EInvalidPhone, "phone"},
+			{"national fixed line", func(in *identity.SignupInput) { in.Phone = "2123 4567" }, identity.EInvalidPhone, "phone"},
 			{"email without at", func(in *identity.SignupInput) { in.Email = "example.com" }, identity.EInvalidEmail, "email"},
 			{"email with display name", func(in *identity.SignupInput) { in.Email = "Ada <a@example.com>" }, identity.EInvalidEmail, "email"},
 			{"email too long", func(in *identity.SignupInput) { in.Email = strings.Repeat("a", 250) + "@b.hk" }, identity.EInvalidEmail, "email"},
@@ -88,7 +89,7 @@ func TestSignupValidation(t *testing.T) {
 
 		// The limits themselves are accepted.
 		in := ok
-		in.Phone, in.Name, in.Username = "+12345678", strings.Repeat("文", 100), "a"+strings.Repeat("b", 29)
+		in.Phone, in.Name, in.Username = "+44 7911 123456", strings.Repeat("文", 100), "a"+strings.Repeat("b", 29)
 		in.Password = "密码密码密码密码密码" // ten characters
 		_, _, err := b.svc.Signup(b.ctx, in)
 		require.NoError(t, err)
@@ -145,7 +146,7 @@ func TestLogin(t *testing.T) {
 
 		_, _, err = b.login("+85291234567", password+"!")
 		wrong := requireCode(t, identity.EInvalidCredentials, err)
-		_, _, err = b.login("+85299999999", password)
+		_, _, err = b.login("+85294999999", password)
 		unknown := requireCode(t, identity.EInvalidCredentials, err)
 		require.Equal(t, wrong, unknown, "a wrong password and an unknown user look the same")
 
@@ -161,9 +162,11 @@ func TestFindUsers(t *testing.T) {
 		ada, _ := b.signup(t, "+85291234567", func(in *identity.SignupInput) {
 			in.Email, in.Username, in.Name = "ada@example.com", "ada", "Ada"
 		})
-		bob, _ := b.signup(t, "+447700900123", func(in *identity.SignupInput) { in.Name = "Bob" })
+		bob, _ := b.signup(t, "+447911123456", func(in *identity.SignupInput) { in.Name = "Bob" })
 
-		for _, p := range []identity.Proxy{{Phone: "+85291234567"}, {Email: "Ada@Example.com"}, {Username: "ADA"}} {
+		b.confirm(t, ada)
+		ada.PhoneVerified, ada.EmailVerified = true, true
+		for _, p := range []identity.Proxy{{Phone: "+85291234567"}, {Phone: "9123 4567"}, {Email: "Ada@Example.com"}, {Username: "ADA"}} {
 			got, err := b.svc.FindUser(b.ctx, p)
 			require.NoError(t, err)
 			require.Equal(t, ada, got)

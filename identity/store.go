@@ -74,6 +74,14 @@ type Store interface {
 	// (identity_kyc_reviews). The same user with the same document again is
 	// approved.
 	ApproveKYC(ctx context.Context, k *KYCRecord, document []byte) error
+
+	// UpdateVerification reads the verification state of one channel of
+	// the user (zero when it has none), changes it with fn and, when fn
+	// returns true, writes it back, all in one transaction that excludes
+	// other updates of the same state: concurrent sends and tries on
+	// several instances each count. fn may run more than once and must
+	// only change v.
+	UpdateVerification(ctx context.Context, userID, channel string, fn func(v *VerificationRecord) bool) error
 }
 
 // UserRecord is a user as stored: personal data sealed by the vault and
@@ -95,6 +103,11 @@ type UserRecord struct {
 	// TOTPLastStep is the last TOTP time step spent, to refuse replays.
 	TOTPLastStep int64
 	Created      time.Time
+	// PhoneVerified and EmailVerified are read, not written: true when the
+	// channel's verification record confirmed the current phone or email
+	// index.
+	PhoneVerified bool
+	EmailVerified bool
 }
 
 // UserKey names a user by exactly one unique key.
@@ -148,4 +161,24 @@ type KYCRecord struct {
 	IDNumberSealed []byte
 	AddressSealed  []byte // nil without an address
 	Created        time.Time
+}
+
+// VerificationRecord is the state of one channel (phone or email) of a
+// user: the pending one-time code, the codes sent lately, and whether the
+// value was confirmed.
+type VerificationRecord struct {
+	// ValueIndex is the blind index of the phone or email the pending code
+	// went to, or that was confirmed.
+	ValueIndex []byte
+	// CodeHash is the keyed hash of the pending code; nil when none is.
+	CodeHash []byte
+	// Tries counts the tries spent on the pending code.
+	Tries   int
+	Expires time.Time
+	// Sends counts the codes sent since WindowStart; LastSent is the last.
+	Sends       int
+	WindowStart time.Time
+	LastSent    time.Time
+	// Verified is when ValueIndex was confirmed; zero until then.
+	Verified time.Time
 }

@@ -48,9 +48,9 @@ func TestAccessTokenTampered(t *testing.T) {
 // signs with key.
 func signWith(t *testing.T, b *testBundle, key []byte) string {
 	t.Helper()
-	svc, err := identity.New(b.store, b.vault, identity.Options{Now: b.clock.Now, TokenKey: key, Argon2: identity.CheapArgon2})
+	svc, err := identity.New(b.store, b.vault, identity.Options{Now: b.clock.Now, TokenKey: key, Argon2: identity.CheapArgon2, Sender: b.outbox})
 	require.NoError(t, err)
-	_, tok, err := svc.Signup(b.ctx, identity.SignupInput{Phone: "+85299990000", Name: "Eve", Password: password})
+	_, tok, err := svc.Signup(b.ctx, identity.SignupInput{Phone: "+85294990000", Name: "Eve", Password: password})
 	require.NoError(t, err)
 	return tok.AccessToken
 }

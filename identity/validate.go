@@ -31,21 +31,6 @@ func invalid(code, param, msg string) *cashless.Error {
 	return &cashless.Error{Code: code, Message: msg, Param: param}
 }
 
-// NormalizePhone checks an E.164 number ("+", then 8 to 15 digits, the
-// first not 0) and returns it without surrounding spaces.
-func NormalizePhone(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	digits := strings.TrimPrefix(s, "+")
-	ok := len(digits) == len(s)-1 && len(digits) >= 8 && len(digits) <= 15 && digits[0] != '0'
-	for i := 0; ok && i < len(digits); i++ {
-		ok = digits[i] >= '0' && digits[i] <= '9'
-	}
-	if !ok {
-		return "", invalid(EInvalidPhone, "phone", "The phone number must be in E.164 form: + and 8 to 15 digits.")
-	}
-	return s, nil
-}
-
 // NormalizeEmail checks a bare email address and returns it trimmed and
 // lower-cased, the one form its blind index is computed from.
 func NormalizeEmail(s string) (string, error) {
@@ -152,10 +137,10 @@ type signupFields struct {
 	phone, email, name, username string
 }
 
-func validateSignup(in SignupInput) (signupFields, error) {
+func validateSignup(in SignupInput, region string) (signupFields, error) {
 	var f signupFields
 	var err error
-	if f.phone, err = NormalizePhone(in.Phone); err != nil {
+	if f.phone, err = NormalizePhone(in.Phone, region); err != nil {
 		return f, err
 	}
 	if in.Email != "" {

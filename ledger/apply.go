@@ -4,21 +4,25 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
 // batchState is the in-memory view of the accounts and pending transfers a
 // batch touches, with an undo log so a failed linked chain can be rolled back.
 type batchState struct {
-	accounts map[string]*Account
-	changed  map[string]bool
-	pending  map[string]PendingTransfer // DB records overlaid with this batch's changes
-	stored   map[string]StoredTransfer  // committed before this batch
-	inBatch  map[string]int             // id → index in out of a transfer committed in this batch
-	out      []StoredTransfer
-	nowUS    int64
-	lastUS   int64
-	seq      int64
+	accounts  map[string]*Account
+	changed   map[string]bool
+	pending   map[string]PendingTransfer // DB records overlaid with this batch's changes
+	stored    map[string]StoredTransfer  // committed before this batch
+	inBatch   map[string]int             // id → index in out of a transfer committed in this batch
+	out       []StoredTransfer
+	refusals  map[string]Refusal // recorded before this batch
+	refusedIn map[string]int     // id → index in refused of a refusal recorded in this batch
+	refused   []Refusal
+	nowUS     int64
+	lastUS    int64
+	seq       int64
 
 	undo []func()
 }
@@ -66,15 +70,17 @@ func (e *Engine) apply(ctx context.Context, tx BatchTx, batch []*request) error 
 	}
 	now := e.opts.Now()
 	st := &batchState{
-		accounts: make(map[string]*Account, len(locked)),
-		changed:  make(map[string]bool),
-		pending:  pend,
-		stored:   stored,
-		inBatch:  make(map[string]int),
-		out:      make([]StoredTransfer, 0, len(req.TransferIDs)),
-		nowUS:    now.UnixMicro(),
-		lastUS:   head.LastMicros,
-		seq:      head.Seq + 1,
+		accounts:  make(map[string]*Account, len(locked)),
+		changed:   make(map[string]bool),
+		pending:   pend,
+		stored:    stored,
+		inBatch:   make(map[string]int),
+		out:       make([]StoredTransfer, 0, len(req.TransferIDs)),
+		refusals:  snap.Refusals,
+		refusedIn: make(map[string]int),
+		nowUS:     now.UnixMicro(),
+		lastUS:    head.LastMicros,
+		seq:       head.Seq + 1,
 	}
 	if st.pending == nil {
 		st.pending = make(map[string]PendingTransfer)
@@ -86,7 +92,7 @@ func (e *Engine) apply(ctx context.Context, tx BatchTx, batch []*request) error 
 	for _, r := range batch {
 		st.applyRequest(r)
 	}
-	if len(st.out) == 0 {
+	if len(st.out) == 0 && len(st.refused) == 0 {
 		return nil
 	}
 	return tx.Write(ctx, st.batch(head, now))
@@ -103,7 +109,8 @@ func (st *batchState) applyRequest(r *request) {
 		}
 		if end == len(ts) { // the last transfer of the call may not be linked
 			for i := start; i < len(ts); i++ {
-				r.results[i] = Result{Err: refuse(LinkedEventChainOpen, "the last transfer of a linked chain must not have the linked flag")}
+				r.results[i] = st.chainRefusal(&ts[i], r.expiry, LinkedEventChainOpen, "the last transfer of a linked chain must not have the linked flag")
+				st.record(&ts[i], &r.results[i], r.expiry)
 			}
 			return
 		}
@@ -112,7 +119,8 @@ func (st *batchState) applyRequest(r *request) {
 	}
 }
 
-// applyChain applies transfers [start, end) of r all or nothing.
+// applyChain applies transfers [start, end) of r all or nothing, and
+// records the refusals of a chain that failed.
 func (st *batchState) applyChain(r *request, start, end int) {
 	st.undo = st.undo[:0]
 	outLen, lastUS := len(st.out), st.lastUS
@@ -124,20 +132,23 @@ func (st *batchState) applyChain(r *request, start, end int) {
 			break
 		}
 	}
-	if failed < 0 || end-start == 1 {
+	if failed < 0 {
 		return
 	}
-	for i := len(st.undo) - 1; i >= 0; i-- {
-		st.undo[i]()
+	if end-start > 1 {
+		for i := len(st.undo) - 1; i >= 0; i-- {
+			st.undo[i]()
+		}
+		for _, t := range st.out[outLen:] {
+			delete(st.inBatch, t.ID)
+		}
+		st.out, st.lastUS = st.out[:outLen], lastUS
 	}
-	for _, t := range st.out[outLen:] {
-		delete(st.inBatch, t.ID)
-	}
-	st.out, st.lastUS = st.out[:outLen], lastUS
 	for i := start; i < end; i++ {
 		if i != failed {
-			r.results[i] = Result{Err: refuse(LinkedEventFailed, "another transfer of the linked chain failed")}
+			r.results[i] = st.chainRefusal(&r.transfers[i], r.expiry, LinkedEventFailed, "another transfer of the linked chain failed")
 		}
+		st.record(&r.transfers[i], &r.results[i], r.expiry)
 	}
 }
 
@@ -147,16 +158,22 @@ func (st *batchState) batch(head Head, now time.Time) *Batch {
 	for i := range st.out {
 		h.add(st.out[i].RowHash)
 	}
+	refusalHashes := make([][]byte, len(st.refused))
+	for i := range st.refused {
+		refusalHashes[i] = st.refused[i].RowHash
+	}
+	h.refusals(refusalHashes)
 	b := &Batch{
 		PrevHash:  head.Hash,
 		Transfers: st.out,
+		Refusals:  st.refused,
 		Created:   now,
 		Head:      Head{Seq: st.seq, Hash: h.sum(), LastMicros: st.lastUS},
 	}
 	for id := range st.changed {
 		b.Accounts = append(b.Accounts, *st.accounts[id])
 	}
-	slices.SortFunc(b.Accounts, func(x, y Account) int { return compareStrings(x.ID, y.ID) })
+	slices.SortFunc(b.Accounts, func(x, y Account) int { return strings.Compare(x.ID, y.ID) })
 	seen := make(map[string]bool)
 	for i := len(st.out) - 1; i >= 0; i-- {
 		t := &st.out[i]
@@ -172,16 +189,6 @@ func (st *batchState) batch(head Head, now time.Time) *Batch {
 		}
 	}
 	return b
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // sortedUnique sorts ids and drops duplicates and empty strings.

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -48,9 +49,9 @@ func crashWallet(i int) string { return fmt.Sprintf("w%02d", i) }
 
 // TestCrashRecovery kills a loaded engine with SIGKILL at random moments,
 // restarts it each time, and checks that every transfer it acknowledged
-// before dying was committed exactly once, that nothing it did not
-// acknowledge was committed except the calls in flight when it died, and
-// that the ledger verifies.
+// before dying was committed exactly once, that every refusal it answered
+// is recorded, that nothing it did not acknowledge was committed except the
+// calls in flight when it died, and that the ledger verifies.
 //
 // The child writes one line per event to stdout:
 //
@@ -77,7 +78,7 @@ func TestCrashRecovery(t *testing.T) {
 			r := &crashRun{
 				t: t, url: sqldbtest.URL(t, d), seed: seed, dir: t.TempDir(),
 				rng:   rand.New(rand.NewPCG(seed, 0)),
-				acked: map[string]ledger.Transfer{}, refused: map[string]int{},
+				acked: map[string]ledger.Transfer{}, refused: map[string]int{}, refusedIDs: map[string]string{},
 			}
 			start := time.Now()
 			for life := range crashLives {
@@ -100,9 +101,10 @@ type crashRun struct {
 	dir  string
 	rng  *rand.Rand
 
-	acked   map[string]ledger.Transfer // by id, with the timestamp the ledger returned
-	refused map[string]int             // by code
-	kills   int
+	acked      map[string]ledger.Transfer // by id, with the timestamp the ledger returned
+	refused    map[string]int             // by code
+	refusedIDs map[string]string          // id → code of each refusal answered
+	kills      int
 }
 
 // live runs one child until a random moment after its first acknowledged
@@ -186,8 +188,9 @@ func (r *crashRun) record(life int, lines []string, replays []string) {
 			r.acked[tr.ID] = tr
 			acks++
 		case "refused":
-			_, code, _ := strings.Cut(rest, " ")
+			id, code, _ := strings.Cut(rest, " ")
 			r.refused[code]++
+			r.refusedIDs[id] = code
 		case "replayed":
 			confirmed[rest] = true
 		case "mismatch", "error":
@@ -290,6 +293,16 @@ func (r *crashRun) check() {
 	}
 	require.Empty(t, lost, "acknowledged transfers lost in a crash")
 
+	// Every refusal answered is recorded, with the code it was answered with.
+	refusedIDs := slices.Sorted(maps.Keys(r.refusedIDs))
+	refusals, err := e.LookupRefusals(ctx, refusedIDs)
+	require.NoError(t, err)
+	recorded := map[string]string{}
+	for _, rf := range refusals {
+		recorded[rf.Transfer.ID] = rf.Code
+	}
+	require.Equal(t, r.refusedIDs, recorded, "answered refusals lost in a crash")
+
 	// Every committed transfer is there once, and one that was never
 	// acknowledged belongs to the call a worker had in flight when killed.
 	committed := map[string]ledger.StoredTransfer{}
@@ -315,6 +328,7 @@ func (r *crashRun) check() {
 	require.True(t, report.OK(), "verify: %+v", report.Problems)
 	require.Equal(t, int64(len(committed)), report.Transfers)
 	require.Equal(t, int64(crashWallets+1), report.Accounts)
+	require.GreaterOrEqual(t, report.Refusals, int64(len(r.refusedIDs)), "refusals in flight at a kill may be recorded too")
 	t.Logf("%d acknowledged, %d committed (%d in flight at a kill), %d batches, %d pending left; refused %v",
 		len(r.acked), len(committed), inFlight, report.Batches, report.Pending, r.refused)
 }

@@ -112,6 +112,9 @@ func (e *Engine) CreateTransfers(ctx context.Context, transfers []Transfer) ([]R
 	if len(transfers) > e.opts.MaxBatch {
 		return nil, cashless.Errorf(TooManyEvents, "at most %d transfers per call", e.opts.MaxBatch)
 	}
+	if err := checkFieldSizes(transfers); err != nil {
+		return nil, err
+	}
 	// The batch goroutine reads the transfers after a caller that gave up
 	// may have reused its slice: give it a copy of its own.
 	return e.submit(ctx, &request{transfers: slices.Clone(transfers)})

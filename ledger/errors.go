@@ -34,6 +34,7 @@ const (
 	LinkedEventFailed         = "linked_event_failed"
 	LinkedEventChainOpen      = "linked_event_chain_open"
 	TooManyEvents             = "too_many_events"
+	FieldTooLong              = "field_too_long"
 	EngineClosed              = "engine_closed"
 )
 

@@ -15,7 +15,10 @@ type Service interface {
 	CreateAccounts(ctx context.Context, accounts []Account) ([]Result, error)
 	// CreateTransfers commits transfers, returning one result per transfer in
 	// order. The error return is for failures of the whole call (a closed
-	// engine, a broken database); a refused transfer is reported in its Result.
+	// engine, a broken database, too many transfers, an oversized field); a
+	// refused transfer is reported in its Result. A refusal is final: the
+	// ledger records it, so its id answers the same refusal from then on
+	// and can never commit; a new attempt needs a new id.
 	CreateTransfers(ctx context.Context, transfers []Transfer) ([]Result, error)
 	// LookupAccounts returns the accounts that exist among ids, in the order
 	// of ids; unknown ids are left out.
@@ -101,6 +104,11 @@ const (
 	MaxMetadataLength = 512
 	// MaxTimeout bounds the timeout of a pending transfer.
 	MaxTimeout = 366 * 24 * time.Hour
+	// MaxFieldBytes bounds every text field of a transfer, valid or not, so
+	// that the ledger can record any refused transfer as it was given: a
+	// call with a longer field fails whole with FieldTooLong. It is twice
+	// the longest valid field (the metadata).
+	MaxFieldBytes = 2 * MaxMetadataLength
 )
 
 // Transfer moves Amount from DebitAccountID to CreditAccountID. ID is chosen
@@ -129,10 +137,14 @@ type Transfer struct {
 
 // Result is the outcome of one account or transfer in a create call.
 type Result struct {
-	// Timestamp is when the object was committed (the original time when
-	// Replayed).
+	// Timestamp is when the object was committed, or when the ledger
+	// recorded the transfer's refusal (the original time when Replayed). It
+	// is zero for a refusal that is not recorded: an invalid id, or an id
+	// taken by something with different fields.
 	Timestamp time.Time `json:"timestamp,omitzero"`
-	// Replayed reports an earlier identical create with the same id.
+	// Replayed reports an earlier identical create with the same id. With
+	// Err set it replays a recorded refusal: the transfer did not commit
+	// then and never will.
 	Replayed bool `json:"replayed,omitempty"`
 	// Err is nil on success, otherwise a *cashless.Error with a stable code.
 	Err error `json:"-"`

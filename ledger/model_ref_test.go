@@ -24,6 +24,15 @@ type refModel struct {
 	transfers map[string]refTransfer // committed transfers by id
 	order     []string               // ids of the committed transfers, oldest first
 	pending   map[string]refPending  // pending transfers by id, whatever their state
+	refusals  map[string]refRefusal  // recorded refusals by id
+}
+
+// refRefusal is a refused transfer as the ledger records it: as it was
+// sent, with the refusal's code and timestamp.
+type refRefusal struct {
+	sent ledger.Transfer
+	code string
+	at   time.Time
 }
 
 // refTransfer is a committed transfer as the ledger stores it: for a post or
@@ -54,6 +63,7 @@ func newRefModel(now time.Time) *refModel {
 		accounts:  map[string]ledger.Account{},
 		transfers: map[string]refTransfer{},
 		pending:   map[string]refPending{},
+		refusals:  map[string]refRefusal{},
 	}
 }
 
@@ -101,6 +111,7 @@ func (m *refModel) createAccounts(accounts []ledger.Account) []refResult {
 // createTransfers mirrors Service.CreateTransfers for one call: transfers
 // apply in order, each seeing the ones before it; a linked chain commits whole
 // or not at all; a chain still open at the end of the call is refused whole.
+// Once a chain is decided its refusals are recorded in order.
 func (m *refModel) createTransfers(ts []ledger.Transfer) []refResult {
 	out := make([]refResult, len(ts))
 	for start := 0; start < len(ts); {
@@ -110,34 +121,77 @@ func (m *refModel) createTransfers(ts []ledger.Transfer) []refResult {
 		}
 		if last == len(ts) {
 			for i := start; i < len(ts); i++ {
-				out[i].code = ledger.LinkedEventChainOpen
+				out[i] = m.refusedWhole(ts[i], ledger.LinkedEventChainOpen)
+				m.record(ts[i], &out[i], false)
 			}
 			break
 		}
 		before := m.clone()
-		for i := start; i <= last; i++ {
-			out[i] = m.transfer(ts[i], false)
-			if out[i].code == "" {
-				continue
+		failed := -1
+		for i := start; i <= last && failed < 0; i++ {
+			if out[i] = m.transfer(ts[i], false); out[i].code != "" {
+				failed = i
 			}
+		}
+		if failed >= 0 {
 			if last > start {
 				*m = *before
-				for j := start; j <= last; j++ {
-					if j != i {
-						out[j] = refResult{code: ledger.LinkedEventFailed}
-					}
-				}
 			}
-			break
+			for i := start; i <= last; i++ {
+				if i != failed {
+					out[i] = m.refusedWhole(ts[i], ledger.LinkedEventFailed)
+				}
+				m.record(ts[i], &out[i], false)
+			}
 		}
 		start = last + 1
 	}
 	return out
 }
 
+// refusedWhole answers a member of a chain that is refused whole: an id
+// refused before answers as it did then, any other with the chain's code.
+func (m *refModel) refusedWhole(t ledger.Transfer, code string) refResult {
+	if r, ok := m.refusals[t.ID]; ok && refID.MatchString(t.ID) {
+		return r.replay(t)
+	}
+	return refResult{code: code}
+}
+
+// record records a refusal with the next timestamp, unless the id is
+// invalid, already committed or refused, or the refusal is a replay or says
+// the id is taken.
+func (m *refModel) record(t ledger.Transfer, res *refResult, internal bool) {
+	_, committed := m.transfers[t.ID]
+	_, refused := m.refusals[t.ID]
+	if res.code == "" || res.replayed || res.code == ledger.ExistsWithDifferentFields ||
+		!internal && !refID.MatchString(t.ID) || committed || refused {
+		return
+	}
+	m.lastUS = max(m.now.UnixMicro(), m.lastUS+1)
+	res.at = time.UnixMicro(m.lastUS).UTC()
+	m.refusals[t.ID] = refRefusal{sent: t, code: res.code, at: res.at}
+}
+
+// replay answers t, sent with the id of r: r again when every field is
+// the same, otherwise a refusal that the id is taken.
+func (r refRefusal) replay(t ledger.Transfer) refResult {
+	t.Timestamp = r.sent.Timestamp
+	if t != r.sent {
+		return refResult{code: ledger.ExistsWithDifferentFields}
+	}
+	return refResult{code: r.code, replayed: true, at: r.at}
+}
+
 // transfer validates and applies one transfer. internal marks the voids the
 // ledger issues itself for expired pending transfers.
 func (m *refModel) transfer(t ledger.Transfer, internal bool) refResult {
+	if !internal && !refID.MatchString(t.ID) {
+		return refResult{code: ledger.InvalidID}
+	}
+	if r, ok := m.refusals[t.ID]; ok {
+		return r.replay(t)
+	}
 	if code := refShape(t, internal); code != "" {
 		return refResult{code: code}
 	}
@@ -313,7 +367,9 @@ func (m *refModel) due() []string {
 func (m *refModel) expire(ids []string) []refResult {
 	out := make([]refResult, len(ids))
 	for i, id := range ids {
-		out[i] = m.transfer(ledger.Transfer{ID: "expire:" + id, Flags: ledger.VoidPending, PendingID: id, Code: "expired"}, true)
+		t := ledger.Transfer{ID: "expire:" + id, Flags: ledger.VoidPending, PendingID: id, Code: "expired"}
+		out[i] = m.transfer(t, true)
+		m.record(t, &out[i], true)
 	}
 	return out
 }
@@ -327,6 +383,26 @@ func (m *refModel) lookup(ids []string) []ledger.Transfer {
 		}
 	}
 	return out
+}
+
+// lookupRefusals returns the recorded refusals among ids, in the order of
+// ids, as the transfer sent (with the refusal's timestamp) and its code.
+func (m *refModel) lookupRefusals(ids []string) []refusalView {
+	var out []refusalView
+	for _, id := range ids {
+		if r, ok := m.refusals[id]; ok {
+			t := r.sent
+			t.Timestamp = r.at
+			out = append(out, refusalView{Transfer: t, Code: r.code})
+		}
+	}
+	return out
+}
+
+// refusalView is what the model knows of a ledger.Refusal.
+type refusalView struct {
+	Transfer ledger.Transfer
+	Code     string
 }
 
 // history lists the committed transfers touching an account, newest first,
@@ -362,6 +438,7 @@ func (m *refModel) clone() *refModel {
 	c.transfers = maps.Clone(m.transfers)
 	c.order = slices.Clone(m.order)
 	c.pending = maps.Clone(m.pending)
+	c.refusals = maps.Clone(m.refusals)
 	return &c
 }
 

@@ -190,7 +190,8 @@ func (r *modelRun) checkAccounts() {
 	require.Equal(r.rt, want, nilIfEmpty(got), "accounts")
 }
 
-// checkTransfers compares the stored form of the transfers of a call.
+// checkTransfers compares the stored form of the transfers of a call, and
+// the refusals recorded for them.
 func (r *modelRun) checkTransfers(call []ledger.Transfer) {
 	ids := make([]string, len(call))
 	for i, t := range call {
@@ -199,6 +200,13 @@ func (r *modelRun) checkTransfers(call []ledger.Transfer) {
 	got, err := r.tb.engine.LookupTransfers(r.ctx, ids)
 	require.NoError(r.rt, err)
 	require.Equal(r.rt, r.model.lookup(ids), nilIfEmpty(got), "stored transfers")
+	refused, err := r.tb.engine.LookupRefusals(r.ctx, ids)
+	require.NoError(r.rt, err)
+	var views []refusalView
+	for _, rf := range refused {
+		views = append(views, refusalView{Transfer: rf.Transfer, Code: rf.Code})
+	}
+	require.Equal(r.rt, r.model.lookupRefusals(ids), views, "recorded refusals")
 }
 
 func (r *modelRun) checkVerify() {
@@ -206,6 +214,7 @@ func (r *modelRun) checkVerify() {
 	require.NoError(r.rt, err)
 	require.True(r.rt, rep.OK(), "verify: %+v", rep.Problems)
 	require.Equal(r.rt, int64(len(r.model.transfers)), rep.Transfers, "transfers verified")
+	require.Equal(r.rt, int64(len(r.model.refusals)), rep.Refusals, "refusals verified")
 	require.Equal(r.rt, int64(len(r.model.accounts)), rep.Accounts, "accounts verified")
 	require.Equal(r.rt, r.model.outstanding(), rep.Pending, "outstanding pending transfers")
 }
@@ -230,11 +239,16 @@ func (r *modelRun) checkHistory(accountID string) {
 }
 
 // render and renderResults turn results into comparable, readable lines:
-// the code, or "ok" with the timestamp in microseconds since the start.
+// the code, or "ok", with "replayed" and the timestamp in microseconds since
+// the start when there are any.
 func (r *modelRun) render(res []refResult) []string {
 	out := make([]string, len(res))
 	for i, x := range res {
 		switch {
+		case x.code != "" && x.replayed:
+			out[i] = fmt.Sprintf("%s replayed@%d", x.code, r.sinceStart(x.at))
+		case x.code != "" && !x.at.IsZero():
+			out[i] = fmt.Sprintf("%s@%d", x.code, r.sinceStart(x.at))
 		case x.code != "":
 			out[i] = x.code
 		case x.replayed:

@@ -27,6 +27,8 @@ type Store interface {
 	Accounts(ctx context.Context, ids []string) (map[string]Account, error)
 	// Transfers returns the committed transfers among ids, keyed by id.
 	Transfers(ctx context.Context, ids []string) (map[string]StoredTransfer, error)
+	// Refusals returns the recorded refusals among ids, keyed by id.
+	Refusals(ctx context.Context, ids []string) (map[string]Refusal, error)
 	// LatestEntry returns the newest transfer touching the account at or
 	// before the timestamp (unix microseconds), and false when there is none.
 	LatestEntry(ctx context.Context, accountID string, atMicros int64) (StoredTransfer, bool, error)
@@ -38,16 +40,18 @@ type Store interface {
 	// expiry is at or before nowMicros.
 	DuePending(ctx context.Context, nowMicros int64, limit int) ([]PendingTransfer, error)
 	// Scan streams, from one consistent snapshot, the chain head, every
-	// committed batch in order, every transfer in timestamp order, every
-	// account and every pending-transfer record. Verify uses it.
+	// committed batch in order, every recorded refusal in timestamp order,
+	// every transfer in timestamp order, every account and every
+	// pending-transfer record. Verify uses it.
 	Scan(ctx context.Context, v ScanVisitor) error
 }
 
 // BatchTx is one write transaction of the batcher. Methods are called in the
 // order they are listed: lock, read, then write.
 type BatchTx interface {
-	// Load does what LockHead, Transfers, Pending and LockAccounts do, in
-	// that order, in as few round trips as the database allows.
+	// Load does what LockHead, Transfers, Refusals, Pending and
+	// LockAccounts do, in that order, in as few round trips as the database
+	// allows.
 	Load(ctx context.Context, req LoadRequest) (Snapshot, error)
 	// LockHead locks and returns the head of the hash chain. Every batch
 	// locks it first, so batches from any number of engines commit one at a
@@ -58,29 +62,33 @@ type BatchTx interface {
 	LockAccounts(ctx context.Context, ids []string) (map[string]Account, error)
 	// Transfers returns the committed transfers among ids.
 	Transfers(ctx context.Context, ids []string) (map[string]StoredTransfer, error)
+	// Refusals returns the recorded refusals among ids.
+	Refusals(ctx context.Context, ids []string) (map[string]Refusal, error)
 	// Pending returns the pending-transfer records among ids.
 	Pending(ctx context.Context, ids []string) (map[string]PendingTransfer, error)
-	// Write stores a validated batch: its transfers, the new balances of the
-	// accounts it changed, created and resolved pending records, and the new
-	// head. It is the last call of a batch: a store may commit with it (the
-	// MySQL store does, to save a round trip), so an error that fn returns
-	// after a successful Write does not undo it. A failed Write leaves
-	// nothing behind.
+	// Write stores a validated batch: its transfers and refusals, the new
+	// balances of the accounts it changed, created and resolved pending
+	// records, and the new head. It is the last call of a batch: a store may
+	// commit with it (the MySQL store does, to save a round trip), so an
+	// error that fn returns after a successful Write does not undo it. A
+	// failed Write leaves nothing behind.
 	Write(ctx context.Context, b *Batch) error
 }
 
 // LoadRequest names what a batch reads before it validates.
 type LoadRequest struct {
-	TransferIDs []string // sorted, unique: which of these are committed?
+	TransferIDs []string // sorted, unique: which of these are committed or refused?
 	PendingIDs  []string // sorted, unique: pending records to read and lock
 	AccountIDs  []string // sorted, unique: accounts to read and lock
 }
 
-// Snapshot is what Load read: the locked head, the committed transfers, the
-// pending records and the accounts that exist among those requested.
+// Snapshot is what Load read: the locked head, the committed transfers and
+// recorded refusals, the pending records and the accounts that exist among
+// those requested.
 type Snapshot struct {
 	Head      Head
 	Transfers map[string]StoredTransfer
+	Refusals  map[string]Refusal
 	Pending   map[string]PendingTransfer
 	Accounts  map[string]Account
 }
@@ -89,7 +97,7 @@ type Snapshot struct {
 type Head struct {
 	Seq        int64  // number of the last batch, 0 before the first
 	Hash       []byte // its hash; empty before the first
-	LastMicros int64  // timestamp of the last committed transfer
+	LastMicros int64  // the last timestamp handed out, to a transfer or a refusal
 }
 
 // StoredTransfer is a committed transfer with what the ledger recorded
@@ -132,6 +140,7 @@ type Batch struct {
 	Head      Head              // the new head (Seq, Hash, LastMicros)
 	PrevHash  []byte            // hash of the previous batch
 	Transfers []StoredTransfer  // in timestamp order
+	Refusals  []Refusal         // in timestamp order
 	Accounts  []Account         // changed accounts with their new balances
 	Pending   []PendingTransfer // created or resolved pending records, in their final state
 	Created   time.Time
@@ -141,6 +150,7 @@ type Batch struct {
 type ScanVisitor struct {
 	Head     func(h Head) error
 	Batch    func(seq int64, prevHash, hash []byte, count int) error
+	Refusal  func(r Refusal) error
 	Transfer func(t StoredTransfer) error
 	Account  func(a Account) error
 	Pending  func(p PendingTransfer) error

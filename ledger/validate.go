@@ -9,8 +9,15 @@ import (
 
 // applyOne validates one transfer against the batch state and, when it is
 // valid, applies it: balances, pending records and the stored row. A refused
-// transfer changes nothing.
+// transfer changes nothing. An id refused before answers with its recorded
+// refusal, before any other check, so that it answers the same every time.
 func (st *batchState) applyOne(t *Transfer, internal bool) Result {
+	if !validID(t.ID, internal) {
+		return Result{Err: refuse(InvalidID, "id must be 1–64 characters of A–Z, a–z, 0–9, '_', '-' and '.'")}
+	}
+	if rec, ok := st.refusal(t.ID); ok {
+		return replayRefusal(t, rec)
+	}
 	if err := checkShape(t, internal); err != nil {
 		return Result{Err: err}
 	}
@@ -95,11 +102,9 @@ func (st *batchState) applyOne(t *Transfer, internal bool) Result {
 	return Result{Timestamp: row.Timestamp}
 }
 
-// checkShape checks what can be checked without the database.
+// checkShape checks what can be checked without the database, once the id
+// is known to be valid.
 func checkShape(t *Transfer, internal bool) error {
-	if !validID(t.ID, internal) {
-		return refuse(InvalidID, "id must be 1–64 characters of A–Z, a–z, 0–9, '_', '-' and '.'")
-	}
 	if !validCode(t.Code) {
 		return refuse(InvalidCode, "code must be at most 32 characters of a–z, 0–9 and '_'")
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 )
@@ -12,6 +13,7 @@ import (
 type Report struct {
 	Batches   int64     `json:"batches"`
 	Transfers int64     `json:"transfers"`
+	Refusals  int64     `json:"refusals"`
 	Accounts  int64     `json:"accounts"`
 	Pending   int64     `json:"pending"`
 	Problems  []Problem `json:"problems"`
@@ -22,8 +24,8 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
 // Problem is one broken invariant, naming the object it was found on.
 type Problem struct {
-	Kind   string `json:"kind"`   // batch, transfer, account, currency, pending
-	Object string `json:"object"` // batch number, transfer id, account id or currency
+	Kind   string `json:"kind"`   // batch, transfer, refusal, account, currency, pending
+	Object string `json:"object"` // batch number, transfer or refusal id, account id or currency
 	Detail string `json:"detail"`
 }
 
@@ -35,8 +37,11 @@ const maxProblems = 1000
 // in one pass over the store:
 //
 //   - every batch links to the previous one by hash, and its hash covers
-//     exactly its transfers, each of whose row hash matches its fields;
-//   - timestamps strictly increase;
+//     exactly its transfers and refusals, each of whose row hash matches its
+//     fields;
+//   - timestamps strictly increase, over transfers and refusals together,
+//     batch after batch;
+//   - no id is both committed and refused;
 //   - replaying the transfers in order gives, after each one, the balances
 //     stored with it, and at the end the balances stored on every account;
 //   - debits equal credits per currency;
@@ -45,10 +50,14 @@ const maxProblems = 1000
 //
 // The error return is for failures to read; broken invariants are Problems.
 func Verify(ctx context.Context, store Store) (*Report, error) {
-	v := &verifier{report: &Report{}, running: map[string]*Balances{}, currency: map[string]string{}, pending: map[string]PendingTransfer{}}
+	v := &verifier{
+		report: &Report{}, running: map[string]*Balances{}, currency: map[string]string{}, pending: map[string]PendingTransfer{},
+		refusalsOf: map[int64][][]byte{}, refused: map[string]bool{},
+	}
 	err := store.Scan(ctx, ScanVisitor{
 		Head:     func(h Head) error { v.head = h; return nil },
 		Batch:    v.batch,
+		Refusal:  v.refusal,
 		Transfer: v.transfer,
 		Account:  v.account,
 		Pending:  v.pendingRecord,
@@ -64,6 +73,12 @@ type batchRecord struct {
 	seq         int64
 	prev, hash  []byte
 	count, seen int
+	closed      bool // its hash was checked
+}
+
+type refusalRecord struct {
+	id      string
+	seq, ts int64
 }
 
 type verifier struct {
@@ -78,6 +93,13 @@ type verifier struct {
 	accounts map[string]Account
 	pending  map[string]PendingTransfer // derived from the transfers
 	records  int64
+
+	// Refusals are read before the transfers and kept: they are few.
+	refusals   []refusalRecord    // in timestamp order
+	refusalsOf map[int64][][]byte // batch number → its refusals' row hashes, in order
+	refused    map[string]bool    // ids of the refusals
+	placed     int                // refusals[:placed] are placed among the transfers
+	lastSeq    int64              // batch of the latest transfer or refusal placed
 }
 
 func (v *verifier) problem(kind, object, format string, args ...any) {
@@ -98,8 +120,8 @@ func (v *verifier) batch(seq int64, prev, hash []byte, count int) error {
 	if !bytes.Equal(prev, want) {
 		v.problem("batch", fmt.Sprint(seq), "does not link to the previous batch's hash")
 	}
-	if count <= 0 {
-		v.problem("batch", fmt.Sprint(seq), "records no transfers: the ledger never commits an empty batch")
+	if count < 0 {
+		v.problem("batch", fmt.Sprint(seq), "records %d transfers", count)
 	}
 	v.batches = append(v.batches, batchRecord{seq: seq, prev: prev, hash: hash, count: count})
 	return nil
@@ -114,18 +136,73 @@ func (v *verifier) closeBatch() {
 	if b.seen != b.count {
 		v.problem("batch", fmt.Sprint(b.seq), "records %d transfers but %d are stored", b.count, b.seen)
 	}
-	if !bytes.Equal(v.hasher.sum(), b.hash) {
-		v.problem("batch", fmt.Sprint(b.seq), "hash mismatch: a transfer of this batch was changed, added or removed after commit")
-	}
+	v.checkHash(b, v.hasher)
 	v.hasher = nil
+}
+
+// checkHash adds the batch's refusals to h, which holds its transfers, and
+// compares the sum with the batch's hash.
+func (v *verifier) checkHash(b *batchRecord, h *chainHasher) {
+	h.refusals(v.refusalsOf[b.seq])
+	if !bytes.Equal(h.sum(), b.hash) {
+		v.problem("batch", fmt.Sprint(b.seq), "hash mismatch: a transfer or refusal of this batch was changed, added or removed after commit")
+	}
+	b.closed = true
+}
+
+// batchIndex finds batch number seq in the chain.
+func (v *verifier) batchIndex(seq int64) (int, bool) {
+	i := sort.Search(len(v.batches), func(i int) bool { return v.batches[i].seq >= seq })
+	return i, i < len(v.batches) && v.batches[i].seq == seq
+}
+
+func (v *verifier) refusal(r Refusal) error {
+	v.report.Refusals++
+	id, ts := r.Transfer.ID, r.Transfer.Timestamp.UnixMicro()
+	if !bytes.Equal(RefusalHash(&r), r.RowHash) {
+		v.problem("refusal", id, "row hash mismatch: the row was changed after commit")
+	}
+	if n := len(v.refusals); n > 0 && ts <= v.refusals[n-1].ts {
+		v.problem("refusal", id, "timestamp does not increase")
+	}
+	if _, ok := v.batchIndex(r.BatchSeq); !ok {
+		v.problem("refusal", id, "belongs to batch %d, which is not in the chain", r.BatchSeq)
+	}
+	v.refusals = append(v.refusals, refusalRecord{id: id, seq: r.BatchSeq, ts: ts})
+	v.refusalsOf[r.BatchSeq] = append(v.refusalsOf[r.BatchSeq], r.RowHash)
+	v.refused[id] = true
+	return nil
+}
+
+// placeRefusals walks the refusals timestamped up to ts, the timestamp of
+// the next transfer (of batch seq), and checks that they fit between the
+// transfers around them: the ledger hands out one sequence of timestamps,
+// batch after batch.
+func (v *verifier) placeRefusals(ts, seq int64) {
+	for ; v.placed < len(v.refusals) && v.refusals[v.placed].ts <= ts; v.placed++ {
+		r := v.refusals[v.placed]
+		switch {
+		case r.ts == ts:
+			v.problem("refusal", r.id, "has the timestamp of a transfer")
+		case r.seq < v.lastSeq:
+			v.problem("refusal", r.id, "is timestamped after a transfer of a later batch")
+		case r.seq > seq:
+			v.problem("refusal", r.id, "is timestamped before a transfer of an earlier batch")
+		}
+		v.lastSeq = max(v.lastSeq, r.seq)
+	}
+	v.lastSeq = max(v.lastSeq, seq)
 }
 
 func (v *verifier) transfer(t StoredTransfer) error {
 	v.report.Transfers++
+	v.placeRefusals(t.Timestamp.UnixMicro(), t.BatchSeq)
+	if v.refused[t.ID] {
+		v.problem("transfer", t.ID, "is both committed and refused")
+	}
 	if v.hasher == nil || v.batches[v.cur].seq != t.BatchSeq {
 		v.closeBatch()
-		i := sort.Search(len(v.batches), func(i int) bool { return v.batches[i].seq >= t.BatchSeq })
-		if i == len(v.batches) || v.batches[i].seq != t.BatchSeq {
+		if i, ok := v.batchIndex(t.BatchSeq); !ok {
 			v.problem("transfer", t.ID, "belongs to batch %d, which is not in the chain", t.BatchSeq)
 		} else {
 			v.cur = i
@@ -241,17 +318,30 @@ func (v *verifier) pendingRecord(p PendingTransfer) error {
 
 func (v *verifier) finish() {
 	v.closeBatch()
+	v.placeRefusals(math.MaxInt64, math.MaxInt64)
 	var last batchRecord
 	if n := len(v.batches); n > 0 {
 		last = v.batches[n-1]
 	}
-	if v.head.Seq != last.seq || !bytes.Equal(v.head.Hash, last.hash) || v.head.LastMicros != v.lastTS {
-		v.problem("batch", "head", "the chain head (batch %d) does not match the last batch (%d) and transfer", v.head.Seq, last.seq)
+	lastTS := v.lastTS
+	if n := len(v.refusals); n > 0 {
+		lastTS = max(lastTS, v.refusals[n-1].ts)
 	}
-	for _, b := range v.batches {
-		if b.seen == 0 && b.count != 0 {
-			v.problem("batch", fmt.Sprint(b.seq), "records %d transfers but none are stored", b.count)
+	if v.head.Seq != last.seq || !bytes.Equal(v.head.Hash, last.hash) || v.head.LastMicros != lastTS {
+		v.problem("batch", "head", "the chain head (batch %d) does not match the last batch (%d) and timestamp", v.head.Seq, last.seq)
+	}
+	// Batches none of whose transfers were read: refusals only, or broken.
+	for i := range v.batches {
+		b := &v.batches[i]
+		if b.closed {
+			continue
 		}
+		if b.count != 0 {
+			v.problem("batch", fmt.Sprint(b.seq), "records %d transfers but none are stored", b.count)
+		} else if len(v.refusalsOf[b.seq]) == 0 {
+			v.problem("batch", fmt.Sprint(b.seq), "holds neither transfers nor refusals: the ledger never commits an empty batch")
+		}
+		v.checkHash(b, newChainHasher(b.prev, b.seq))
 	}
 	for id := range v.running {
 		if _, ok := v.accounts[id]; !ok {

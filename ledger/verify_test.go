@@ -64,6 +64,34 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			wants: func(l *tamperLedger) []want { return []want{{"batch", l.batchOf["tip"]}} },
 		},
 		{
+			// Its refusal-only batch no longer hashes to what it recorded.
+			name:  "deleted refusal",
+			sql:   `DELETE FROM ledger_refusals WHERE id = ?`,
+			args:  func(*tamperLedger) []any { return []any{"broke"} },
+			wants: func(l *tamperLedger) []want { return []want{{"batch", l.batchOf["broke"]}} },
+		},
+		{
+			name:  "deleted refusal of a batch with transfers",
+			sql:   `DELETE FROM ledger_refusals WHERE id = ?`,
+			args:  func(*tamperLedger) []any { return []any{"greedy"} },
+			wants: func(l *tamperLedger) []want { return []want{{"batch", l.batchOf["greedy"]}} },
+			exact: true,
+		},
+		{
+			name:  "refusal amount",
+			sql:   `UPDATE ledger_refusals SET amount = 1 WHERE id = ?`,
+			args:  func(*tamperLedger) []any { return []any{"greedy"} },
+			wants: func(*tamperLedger) []want { return []want{{"refusal", "greedy"}} },
+			exact: true,
+		},
+		{
+			// A refusal moved onto a committed id: the id is in both tables.
+			name:  "refused id also committed",
+			sql:   `UPDATE ledger_refusals SET id = ? WHERE id = ?`,
+			args:  func(*tamperLedger) []any { return []any{"lunch", "broke"} },
+			wants: func(*tamperLedger) []want { return []want{{"transfer", "lunch"}} },
+		},
+		{
 			name:  "account currency",
 			sql:   `UPDATE ledger_accounts SET currency = 'USD' WHERE id = ?`,
 			args:  func(*tamperLedger) []any { return []any{"bob"} },
@@ -117,7 +145,7 @@ func TestVerifyUntouchedLedger(t *testing.T) {
 	eachStore(t, func(t *testing.T, tb *testBundle) {
 		l := newTamperLedger(t, tb)
 		r := tb.verify(t)
-		require.Equal(t, ledger.Report{Batches: l.batches, Transfers: 7, Accounts: 4, Pending: 1, Problems: nil}, *r)
+		require.Equal(t, ledger.Report{Batches: l.batches, Transfers: 7, Refusals: 2, Accounts: 4, Pending: 1, Problems: nil}, *r)
 	})
 }
 
@@ -136,10 +164,11 @@ func TestVerifyUserVoidCodedExpired(t *testing.T) {
 	})
 }
 
-// tamperLedger is a small ledger with every kind of transfer, committed in
-// several batches, for tests to tamper with.
+// tamperLedger is a small ledger with every kind of transfer, and two
+// refusals (one in a batch with a transfer, one alone), committed in several
+// batches, for tests to tamper with.
 type tamperLedger struct {
-	batchOf map[string]string // transfer id → its batch number, as Problem.Object names it
+	batchOf map[string]string // transfer or refusal id → its batch number, as Problem.Object names it
 	batches int64
 }
 
@@ -157,12 +186,17 @@ func newTamperLedger(t *testing.T, tb *testBundle) *tamperLedger {
 		{pay("fund", "bank", "alice", 10_000)},
 		{lunch, pay("dinner", "bob", "carol", 1_000)},
 		{hold("hold", 300, 0), hold("hold2", 200, time.Minute)},
-		{pay("tip", "alice", "bob", 100)},
+		{pay("tip", "alice", "bob", 100), pay("greedy", "bob", "alice", 1_000_000)},
+		{pay("broke", "carol", "bob", 1_000_000)},
 	}
 	for _, c := range calls {
 		tb.clock.Advance(time.Second)
-		for _, r := range tb.transfer(t, c...) {
-			require.NoError(t, r.Err)
+		for i, r := range tb.transfer(t, c...) {
+			if id := c[i].ID; id == "greedy" || id == "broke" {
+				require.Equal(t, ledger.ExceedsCredits, codeOf(r.Err))
+			} else {
+				require.NoError(t, r.Err)
+			}
 		}
 	}
 	// hold2 times out and the engine voids it.
@@ -177,6 +211,13 @@ func newTamperLedger(t *testing.T, tb *testBundle) *tamperLedger {
 		l.batchOf[id] = fmt.Sprint(s.BatchSeq)
 		l.batches = max(l.batches, s.BatchSeq)
 	}
+	refused, err := tb.store.Refusals(tb.ctx, []string{"greedy", "broke"})
+	require.NoError(t, err)
+	require.Len(t, refused, 2)
+	for id, r := range refused {
+		l.batchOf[id] = fmt.Sprint(r.BatchSeq)
+	}
+	require.Equal(t, l.batchOf["tip"], l.batchOf["greedy"])
 	require.Equal(t, int64(len(calls)+1), l.batches, "each call should commit in its own batch")
 	tb.verify(t)
 	return l

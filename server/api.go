@@ -27,13 +27,6 @@ func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 	}
 	records := idemstore.New(db, idemstore.Options{})
 	store := sealedIdempotency{Store: records, vault: v}
-	limits := api.DefaultRateLimit()
-	if r := d.cfg.Consumer.UserRate; r != 0 {
-		limits.UserRate, limits.UserBurst = max(r, 0), max(int(2*r), 1)
-	}
-	if r := d.cfg.Consumer.IPRate; r != 0 {
-		limits.IPRate, limits.IPBurst = max(r, 0), max(int(6*r), 1)
-	}
 	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "cashless_api_request_duration_seconds",
 		Help:    "Latency of public API requests by route pattern, method and status.",
@@ -49,7 +42,7 @@ func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		Wallet:      d.peers.wallet,
 		Idempotency: store,
 		Logger:      d.logger,
-		RateLimit:   limits,
+		RateLimit:   d.cfg.Consumer.rateLimit(),
 		Observe: func(route, method string, status int, elapsed time.Duration) {
 			latency.WithLabelValues(route, methodLabel(method), strconv.Itoa(status)).Observe(elapsed.Seconds())
 		},

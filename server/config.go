@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cashless-dev/cashless/api"
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
@@ -32,6 +33,32 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	return c
+}
+
+// rateLimit returns the public API's rate limits: api.DefaultRateLimit
+// with each limit the configuration sets (non-zero) in its place, a
+// negative one turning that limit off.
+func (c ConsumerConfig) rateLimit() api.RateLimit {
+	limits := api.DefaultRateLimit()
+	if r := c.UserRate; r != 0 {
+		limits.UserRate, limits.UserBurst = max(r, 0), max(int(2*r), 1)
+	}
+	if r := c.IPRate; r != 0 {
+		limits.IPRate, limits.IPBurst = max(r, 0), max(int(6*r), 1)
+	}
+	for _, l := range []struct {
+		set   int
+		limit *int
+	}{
+		{c.LookupsPerMinute, &limits.LookupsPerMinute},
+		{c.IPLookupsPerMinute, &limits.IPLookupsPerMinute},
+		{c.SignupsPerHour, &limits.SignupsPerHour},
+	} {
+		if l.set != 0 {
+			*l.limit = max(l.set, 0)
+		}
+	}
+	return limits
 }
 
 // DatabaseURL returns the database URL of one service: its entry in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,25 @@ type ConsumerConfig struct {
 	// second, per signed-in user and per client address (for calls without
 	// a user); zero takes the defaults, negative disables.
 	UserRate, IPRate float64
+	// LookupsPerMinute and IPLookupsPerMinute bound the people one account
+	// and one client address may look up by phone, email, username or
+	// PayCode; SignupsPerHour the signups one client address may attempt
+	// (api.RateLimit). Zero takes the defaults, negative disables.
+	LookupsPerMinute, IPLookupsPerMinute, SignupsPerHour int
+	// PhoneRegion is the ISO 3166-1 region whose national phone numbers
+	// are understood without a country code; identity.DefaultPhoneRegion
+	// ("HK") when empty.
+	PhoneRegion string
+	// MessageURL is the https:// endpoint that one-time codes are posted
+	// to (see package message), with MessageToken, when set, as a bearer
+	// token and MessageClient, when set, as the HTTP client. When it is
+	// empty and Sender is nil, codes are appended to OutboxFile under the
+	// data directory, which is for development only.
+	MessageURL, MessageToken string
+	MessageClient            *http.Client
+	// Sender, when set, delivers the one-time codes instead, for programs
+	// that embed the platform and for tests.
+	Sender identity.Sender
 }
 
 // peers are the in-process handles of the services started so far, for
@@ -68,7 +88,12 @@ func startIdentity(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		v.Close()
 		return started{}, err
 	}
-	opts := identity.Options{TokenKey: tokenKey}
+	sender, closeSender, err := openSender(d.cfg, d.logger)
+	if err != nil {
+		v.Close()
+		return started{}, err
+	}
+	opts := identity.Options{TokenKey: tokenKey, PhoneRegion: d.cfg.Consumer.PhoneRegion, Sender: sender, Logger: d.logger}
 	if d.cfg.Consumer.FastPasswordHashing {
 		opts.Argon2 = identity.CheapArgon2
 		d.logger.Warn("password hashing uses cheap argon2id parameters: for benchmarks and tests only")
@@ -77,13 +102,14 @@ func startIdentity(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 	svc, err := identity.New(store, v, opts)
 	if err != nil {
 		store.Close()
+		closeSender()
 		v.Close()
 		return started{}, err
 	}
 	d.peers.identity = svc
 	return started{stop: func(context.Context) error {
 		store.Close()
-		return v.Close()
+		return errors.Join(closeSender(), v.Close())
 	}}, nil
 }
 

@@ -148,7 +148,7 @@ func TestE2EUnicode(t *testing.T) {
 		for i, tc := range texts {
 			text, name := tc.text, tc.name
 			if name == "" {
-				_, err := client.New(p.base, nil).Signup(ctx, client.SignupParams{Phone: "+85290000001", Name: text, Password: "long enough password"})
+				_, err := client.New(p.base, nil).Signup(ctx, client.SignupParams{Phone: "+85291000001", Name: text, Password: "long enough password"})
 				e := requireAPIError(t, err, http.StatusBadRequest, "invalid_name")
 				require.Equal(t, "name", e.Param)
 				name = fmt.Sprintf("Sender %d", i)
@@ -182,7 +182,7 @@ func TestE2EUnicode(t *testing.T) {
 
 		// Control characters: refused in a name, whole in a message.
 		for _, name := range []string{"Nul\x00Name", "Bell\aName", "Line\nbreak"} {
-			_, err := client.New(p.base, nil).Signup(ctx, client.SignupParams{Phone: "+85290000001", Name: name, Password: "long enough password"})
+			_, err := client.New(p.base, nil).Signup(ctx, client.SignupParams{Phone: "+85296000001", Name: name, Password: "long enough password"})
 			e := requireAPIError(t, err, http.StatusBadRequest, "invalid_name")
 			require.Equal(t, "name", e.Param)
 			require.NotContains(t, e.Message, name)

@@ -12,12 +12,13 @@ import (
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
-// TestE2ELogsHoldNoSecrets logs a whole session at debug level (sign-up,
-// failed and good logins, refresh, TOTP, payments, requests, a withdrawal
-// and many errors) and then looks for every password, token, TOTP secret
-// and code, phone number, email, name, identity card and bank account
-// number of it in the log. None may be there; the log must hold a line
-// for each request, so it does not pass by logging nothing.
+// TestE2ELogsHoldNoSecrets logs a whole session at debug level (sign-up
+// and confirmation of phones and emails, failed and good logins, refresh,
+// TOTP, payments, requests, a withdrawal and many errors) and then looks
+// for every password, token, TOTP secret and code, one-time code, phone
+// number, email, name, identity card and bank account number of it in the
+// log. None may be there; the log must hold a line for each request, so
+// it does not pass by logging nothing.
 func TestE2ELogsHoldNoSecrets(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, d sqldb.Dialect) {
@@ -33,7 +34,7 @@ func TestE2ELogsHoldNoSecrets(t *testing.T) {
 
 		ann := p.signup(t, &user{c: client.New(p.base, nil), phone: "+85267418520", email: "ann.logwatch@example.com",
 			name: "Annabelle Logwatch", username: "annlog", password: "Saffron-Lantern-6604"})
-		bob := p.signup(t, &user{c: client.New(p.base, nil), phone: "+85238529641", email: "bob.quietus@example.com",
+		bob := p.signup(t, &user{c: client.New(p.base, nil), phone: "+85268529641", email: "bob.quietus@example.com",
 			name: "Bartholomew Quietus", username: "bobq", password: "Tundra-Violin-2285"})
 		const account = "61503927448"
 		idNumber := hkid('R', "550912")
@@ -79,9 +80,9 @@ func TestE2ELogsHoldNoSecrets(t *testing.T) {
 		_, err = ann.c.Send(ctx, key("send"), client.SendParams{To: client.To{Email: "stranger.x@example.com"}, Amount: 1_000, Currency: "HKD"})
 		requireAPIError(t, err, http.StatusNotFound, "recipient_not_found")
 		secrets = append(secrets, "stranger.x@example.com")
-		_, err = ann.c.Send(ctx, key("send"), client.SendParams{To: client.To{Phone: "+85299990000"}, Amount: 1_000, Currency: "HKD"})
+		_, err = ann.c.Send(ctx, key("send"), client.SendParams{To: client.To{Phone: "+85294990000"}, Amount: 1_000, Currency: "HKD"})
 		requireAPIError(t, err, http.StatusNotFound, "recipient_not_found")
-		secrets = append(secrets, "+85299990000", "85299990000")
+		secrets = append(secrets, "+85294990000", "85294990000")
 		reqs, err := bob.c.RequestMoney(ctx, key("request"), client.RequestParams{
 			From: []client.To{{Phone: ann.phone}}, Amount: 700, Currency: "HKD", Message: "owed by " + ann.name})
 		require.NoError(t, err)
@@ -131,7 +132,8 @@ func TestE2ELogsHoldNoSecrets(t *testing.T) {
 		logs := p.logs.String()
 		require.NotEmpty(t, logs)
 		require.Greater(t, strings.Count(logs, `"msg":"api request"`), 30, "a line per API request")
-		for _, route := range []string{"/v1/auth/login", "/v1/auth/refresh", "/v1/me/totp/confirm", "/v1/transfers", "/v1/withdrawals", "/v1/requests/{id}/pay"} {
+		for _, route := range []string{"/v1/auth/login", "/v1/auth/refresh", "/v1/me/phone/verify", "/v1/me/email/verify", "/v1/me/totp/confirm",
+			"/v1/transfers", "/v1/withdrawals", "/v1/requests/{id}/pay"} {
 			require.Contains(t, logs, `"route":"`+route+`"`)
 		}
 		require.Contains(t, logs, `"status":401`)
@@ -140,6 +142,11 @@ func TestE2ELogsHoldNoSecrets(t *testing.T) {
 			require.NotEmpty(t, s)
 			require.NotContains(t, logs, s)
 		}
+		// The one-time codes that confirmed the phones and emails, too.
+		for _, m := range p.messages(t) {
+			codes = append(codes, m.Code)
+		}
+		require.GreaterOrEqual(t, len(codes), 6)
 		// A six-digit code may occur by chance inside a timestamp or a
 		// request id; as a value of its own it would be quoted or follow
 		// a colon.

@@ -3,10 +3,16 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cashless-dev/cashless/client"
+	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/server"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -61,6 +68,7 @@ func setupPlatform(t *testing.T, d sqldb.Dialect, mutate ...func(*server.Config)
 			FastPasswordHashing: true,
 			UserRate:            -1,
 			IPRate:              -1,
+			SignupsPerHour:      -1, // every test user signs up from 127.0.0.1
 		},
 	}
 	if d == sqldb.MySQL {
@@ -140,8 +148,17 @@ func (p *platform) newUser(t *testing.T, name string) *user {
 	return p.signup(t, u)
 }
 
-// signup registers u as it is.
+// signup registers u as it is, then confirms the user's phone and email
+// with the codes the platform sent, so that others find the user by them.
 func (p *platform) signup(t *testing.T, u *user) *user {
+	t.Helper()
+	p.register(t, u)
+	p.confirm(t, u)
+	return u
+}
+
+// register signs u up and confirms nothing.
+func (p *platform) register(t *testing.T, u *user) *user {
 	t.Helper()
 	auth, err := u.c.Signup(context.Background(), client.SignupParams{
 		Phone: u.phone, Email: u.email, Name: u.name, Username: u.username, Password: u.password,
@@ -151,6 +168,85 @@ func (p *platform) signup(t *testing.T, u *user) *user {
 	u.id = auth.User.ID
 	return u
 }
+
+// confirm confirms u's phone, and email when u has one, with the last
+// codes sent to them.
+func (p *platform) confirm(t *testing.T, u *user) {
+	t.Helper()
+	ctx := context.Background()
+	v, err := u.c.Confirm(ctx, client.Phone, p.code(t, u.phone))
+	require.NoError(t, err)
+	require.Equal(t, "verified", v.Status)
+	if u.email != "" {
+		_, err = u.c.Confirm(ctx, client.Email, p.code(t, u.email))
+		require.NoError(t, err)
+	}
+}
+
+// sentMessage is a one-time code as the platform sent it: a line of the
+// development outbox, or what a test's sender was given.
+type sentMessage struct {
+	To, Channel, Text, Code string
+	Created                 time.Time
+}
+
+// messages returns every code the platform sent: what the test's sender
+// got when the test set one (withSender), else the lines of the outbox
+// file that serve writes by default.
+func (p *platform) messages(t *testing.T) []sentMessage {
+	t.Helper()
+	if box, ok := p.cfg.Consumer.Sender.(*testSender); ok {
+		return box.all()
+	}
+	b, err := os.ReadFile(filepath.Join(p.cfg.DataDir, server.OutboxFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	require.NoError(t, err)
+	var out []sentMessage
+	for line := range strings.Lines(string(b)) {
+		var m sentMessage
+		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
+		out = append(out, m)
+	}
+	return out
+}
+
+// code returns the last code sent to to (a phone number in E.164 or an
+// email address).
+func (p *platform) code(t *testing.T, to string) string {
+	t.Helper()
+	var code string
+	for _, m := range p.messages(t) {
+		if m.To == to {
+			code = m.Code
+		}
+	}
+	require.NotEmpty(t, code, "no code was sent to %s", to)
+	return code
+}
+
+// testSender keeps the codes it is given instead of sending them.
+type testSender struct {
+	mu   sync.Mutex
+	msgs []sentMessage
+}
+
+func (s *testSender) Send(_ context.Context, m identity.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, sentMessage{To: m.To, Channel: m.Channel, Text: m.Text, Code: m.Code, Created: m.Created})
+	return nil
+}
+
+func (s *testSender) all() []sentMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.msgs)
+}
+
+// withSender makes the platform hand its codes to a testSender.
+func withSender(cfg *server.Config) { cfg.Consumer.Sender = &testSender{} }
 
 // keys numbers idempotency keys.
 var keys atomic.Int64

@@ -16,28 +16,52 @@ import (
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
-// TestE2EWalkthrough follows three people through the consumer API: sign
-// up, top up, pay each other every way there is, ask for money and split
-// a bill, see contacts, the feed, the statement and the limits, verify
-// their identity and step up with TOTP for a large payment.
+// TestE2EWalkthrough follows three people through the consumer API, as
+// the README's walk-through does: sign up (Ann with her number as she
+// types it in Hong Kong), confirm phones and emails with the codes that
+// serve writes to its development outbox, top up, pay each other every way
+// there is, ask for money and split a bill, see contacts, the feed, the
+// statement and the limits, verify their identity and step up with TOTP
+// for a large payment.
 func TestE2EWalkthrough(t *testing.T) {
 	t.Parallel()
 	eachDialect(t, func(t *testing.T, d sqldb.Dialect) {
 		ctx := context.Background()
 		p := setupPlatform(t, d)
 		annName := "Ann Chan 陳安 🦄"
-		ann := p.newUser(t, annName)
-		bob := p.newUser(t, "Bob Lee")
-		cat := p.newUser(t, "Cat Ho")
+		ann := p.register(t, &user{c: client.New(p.base, nil), phone: "6410 2001", email: "ann.walk@example.com",
+			name: annName, username: "annwalk", password: "correct horse battery"})
+		ann.phone = "+85264102001"
+		bob := p.register(t, &user{c: client.New(p.base, nil), phone: "+85264102002", email: "bob.walk@example.com",
+			name: "Bob Lee", username: "bobwalk", password: "correct horse battery"})
+		cat := p.register(t, &user{c: client.New(p.base, nil), phone: "+85264102003", email: "cat.walk@example.com",
+			name: "Cat Ho", username: "catwalk", password: "correct horse battery"})
 
 		me, err := ann.c.Me(ctx)
 		require.NoError(t, err)
 		require.Equal(t, annName, me.Name)
-		require.Equal(t, ann.phone, me.Phone)
+		require.Equal(t, ann.phone, me.Phone, "stored in E.164")
 		require.Equal(t, 0, me.KYCTier)
+		require.False(t, me.PhoneVerified)
+		require.False(t, me.EmailVerified)
+
+		// Each signup sent a code to the phone and one to the email; serve
+		// wrote them to <data-dir>/outbox/messages.jsonl. Until confirmed,
+		// nobody finds Bob by them; his username works at once.
+		topup(t, ann, 100_000)
+		for _, to := range []client.To{{Phone: bob.phone}, {Email: bob.email}} {
+			_, err := ann.c.Send(ctx, key("send"), client.SendParams{To: to, Amount: 1, Currency: "HKD"})
+			requireAPIError(t, err, http.StatusNotFound, "recipient_not_found")
+		}
+		for _, u := range []*user{ann, bob, cat} {
+			p.confirm(t, u)
+			me, err := u.c.Me(ctx)
+			require.NoError(t, err)
+			require.True(t, me.PhoneVerified)
+			require.True(t, me.EmailVerified)
+		}
 
 		// Top-ups settle through the simulated bank.
-		topup(t, ann, 100_000)
 		topup(t, bob, 50_000)
 		require.Equal(t, client.Wallet{Object: "wallet", ID: balance(t, ann).ID, Currency: "HKD", Balance: 100_000, Available: 100_000}, balance(t, ann))
 

@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // readyTimeout bounds each database ping of /readyz.
@@ -20,11 +18,11 @@ const readyTimeout = 2 * time.Second
 // publicHandler lists every route of the public listener. The public API
 // under /v1/ gives requests their ids, logs and times them by route itself,
 // so it is mounted beside the instrumented operational routes, not in them.
+// /metrics is not among them: it has a listener of its own (metrics.go).
 func (s *Server) publicHandler() http.Handler {
 	ops := http.NewServeMux()
 	ops.HandleFunc("GET /healthz", s.healthz)
 	ops.HandleFunc("GET /readyz", s.readyz)
-	ops.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 	mux := http.NewServeMux()
 	mux.Handle("/", s.instrument(ops))
 	for _, u := range s.units {

@@ -1,13 +1,20 @@
 package server
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// httpMetrics describe the requests both listeners serve.
+// httpMetrics describe the requests the listeners serve.
 type httpMetrics struct {
 	duration *prometheus.HistogramVec
 }
@@ -41,4 +48,50 @@ func registerAll(r prometheus.Registerer, cs ...prometheus.Collector) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// listenMetrics binds the metrics listener on Config.MetricsAddr. Metrics
+// reachable beyond this machine without a token are allowed, for networks
+// that restrict scrapers themselves, but warned about.
+func (s *Server) listenMetrics() (net.Listener, error) {
+	addr := s.cfg.MetricsAddr
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	if ip, ok := l.Addr().(*net.TCPAddr); ok && !ip.IP.IsLoopback() && s.cfg.MetricsToken == "" {
+		s.log.Warn("metrics are served beyond this machine without a token; set a metrics token", "metrics_addr", l.Addr().String())
+	}
+	return l, nil
+}
+
+// metricsHandler serves GET /metrics from the server's registry, behind
+// the metrics token when one is set, and nothing else.
+func (s *Server) metricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", requireToken(s.cfg.MetricsToken,
+		promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
+	return s.instrument(mux)
+}
+
+// requireToken lets through only requests with "Authorization: Bearer
+// <token>" (any case of "Bearer"); an empty token lets every request
+// through. It compares SHA-256 sums in constant time, so that neither the
+// token's bytes nor its length leak through timing.
+func requireToken(token string, next http.Handler) http.Handler {
+	if token == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		const scheme = "Bearer "
+		if h := r.Header.Get("Authorization"); len(h) > len(scheme) && strings.EqualFold(h[:len(scheme)], scheme) {
+			if got := sha256.Sum256([]byte(h[len(scheme):])); subtle.ConstantTimeCompare(got[:], want[:]) == 1 {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		http.Error(w, "A valid bearer token is required.", http.StatusUnauthorized)
+	})
 }

@@ -1,9 +1,10 @@
 // Package server composes the Cashless platform in one process: it opens and
 // migrates each selected service's own database, starts the services, and
-// serves them on two listeners. The public listener answers /healthz,
-// /readyz and /metrics (and, later, the public API); the internal listener
-// carries the service-to-service APIs, which require the service credential
-// and may require mutual TLS.
+// serves them on up to three listeners. The public listener answers /healthz,
+// /readyz and the public API; the internal listener carries the
+// service-to-service APIs, which require the service credential and may
+// require mutual TLS; the metrics listener serves /metrics, with a token
+// when one is set.
 //
 // Services are listed in one registry (services.go); a service is added by
 // adding its entry there.
@@ -33,6 +34,10 @@ const (
 	DefaultAddr         = "127.0.0.1:8080"
 	DefaultInternalAddr = "127.0.0.1:8081"
 	DefaultDataDir      = "./data"
+
+	// DefaultMetricsAddr is where cashless serve exposes /metrics unless
+	// told otherwise. Config's zero value serves no metrics.
+	DefaultMetricsAddr = "127.0.0.1:9090"
 )
 
 // Config is what the platform needs to start. The zero value runs every
@@ -61,6 +66,13 @@ type Config struct {
 	// TLS; InternalClientCA makes it require client certificates signed by
 	// that CA as well.
 	InternalTLSCert, InternalTLSKey, InternalClientCA string
+	// MetricsAddr is the address of the listener that serves GET /metrics
+	// (Prometheus); empty serves no metrics. The metrics are never on the
+	// public listener: they tell anyone the platform's traffic per route.
+	MetricsAddr string
+	// MetricsToken, when set, must come as "Authorization: Bearer <token>"
+	// on every scrape.
+	MetricsToken string
 	// Logger receives operational and access logs; slog.Default() when nil.
 	Logger *slog.Logger
 
@@ -81,6 +93,8 @@ type Server struct {
 	public, internal *http.Server
 	publicAddr       string
 	internalAddr     string
+	metricsSrv       *http.Server // nil without MetricsAddr
+	metricsAddr      string
 	ready            atomic.Bool
 	errc             chan error // listener failures
 	closeOnce        sync.Once
@@ -95,7 +109,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, errc: make(chan error, 2)}
+	s := &Server{cfg: cfg, log: cfg.Logger, errc: make(chan error, 3)}
 	s.registry, s.metrics = newRegistry()
 
 	if cfg.InternalTLSCert != "" || cfg.InternalTLSKey != "" || cfg.InternalClientCA != "" {
@@ -134,6 +148,14 @@ func (s *Server) Start() error {
 		pub.Close()
 		return fmt.Errorf("listen on %s: %w", s.cfg.InternalAddr, err)
 	}
+	var ml net.Listener
+	if s.cfg.MetricsAddr != "" {
+		if ml, err = s.listenMetrics(); err != nil {
+			pub.Close()
+			in.Close()
+			return err
+		}
+	}
 	s.publicAddr, s.internalAddr = pub.Addr().String(), in.Addr().String()
 	if s.tlsConfig != nil {
 		in = tls.NewListener(in, s.tlsConfig)
@@ -142,9 +164,15 @@ func (s *Server) Start() error {
 	s.internal = s.httpServer(s.internalHandler())
 	go s.serve(s.public, pub)
 	go s.serve(s.internal, in)
+	if ml != nil {
+		s.metricsAddr = ml.Addr().String()
+		s.metricsSrv = s.httpServer(s.metricsHandler())
+		go s.serve(s.metricsSrv, ml)
+	}
 	s.ready.Store(true)
 	s.log.Info("listening", "addr", s.publicAddr, "internal_addr", s.internalAddr,
-		"internal_tls", s.tlsConfig != nil, "internal_mtls", s.cfg.InternalClientCA != "")
+		"internal_tls", s.tlsConfig != nil, "internal_mtls", s.cfg.InternalClientCA != "",
+		"metrics_addr", s.metricsAddr, "metrics_token", s.cfg.MetricsToken != "")
 	return nil
 }
 
@@ -174,6 +202,10 @@ func (s *Server) Addr() string { return s.publicAddr }
 // Start.
 func (s *Server) InternalAddr() string { return s.internalAddr }
 
+// MetricsAddr returns the metrics listener's bound address, empty before
+// Start or without Config.MetricsAddr.
+func (s *Server) MetricsAddr() string { return s.metricsAddr }
+
 // Close shuts down gracefully: it reports not ready, stops accepting
 // connections, waits for requests in flight, then closes the services (the
 // ledger engine finishes its batches in flight) and finally their databases.
@@ -183,8 +215,8 @@ func (s *Server) Close(ctx context.Context) error {
 	s.closeOnce.Do(func() {
 		s.ready.Store(false)
 		var wg sync.WaitGroup
-		errs := make([]error, 2)
-		for i, srv := range []*http.Server{s.public, s.internal} {
+		errs := make([]error, 3)
+		for i, srv := range []*http.Server{s.public, s.internal, s.metricsSrv} {
 			if srv == nil {
 				continue
 			}

@@ -18,19 +18,19 @@
 //
 // # The intent state machine
 //
-//	                 created by the request path, lease held
-//	                               │
-//	                               ▼
-//	            ┌─────────── processing (attempt n) ───────────┐
-//	            │                    │                         │
-//	 ledger refused attempt n   ledger refused attempt n,  ledger committed
-//	 (lease holder records,     auto top-up arrived        attempt n
-//	 on token and attempt)      (lease holder: n → n+1,    (any driver
-//	            │               then submits n+1)          records)
-//	            ▼                    │                         ▼
-//	         failed                  └──► processing        succeeded
-//	  (final: no attempt's                (attempt n+1)     (final)
-//	   id can ever commit)
+//	                created by the request path, lease held
+//	                              │
+//	                              ▼
+//	           ┌─────────── processing (attempt n) ───────────┐
+//	           │                    │                         │
+//	ledger refused attempt n   ledger refused attempt n,  ledger committed
+//	(lease holder records,     auto top-up arrived        attempt n
+//	on token and attempt)      (lease holder: n → n+1,    (any driver
+//	           │               then submits n+1)          records)
+//	           ▼                    │                         ▼
+//	        failed                  └──► processing        succeeded
+//	 (final: no attempt's                (attempt n+1)     (final)
+//	  id can ever commit)
 //
 // Who may move an intent: the request path that created it, while it holds
 // the lease (Options.ReconcileGrace, extended over an automatic top-up's

@@ -149,7 +149,9 @@ func (w *Wallets) startFunding(ctx context.Context, f *FundingRecord, account st
 	if err != nil {
 		return nil, err
 	}
-	if !created {
+	// A funding with this call's id is this call's, even when the store
+	// found it as a duplicate (its commit was retried after an error).
+	if !created && stored.ID != f.ID {
 		return w.replayFunding(ctx, stored, f.Amount, account)
 	}
 	code, err := w.hold(ctx, stored)

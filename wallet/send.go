@@ -106,7 +106,9 @@ func (w *Wallets) send(ctx context.Context, it *Intent, totpCode string) (*Trans
 	if err != nil {
 		return nil, err
 	}
-	if !created {
+	// An intent with this call's id is this call's, even when the store
+	// found it as a duplicate (its commit was retried after an error).
+	if !created && stored.ID != it.ID {
 		return w.replay(ctx, stored, it)
 	}
 	return w.drive(ctx, stored, w.opts.AutoTopup)

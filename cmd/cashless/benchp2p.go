@@ -88,8 +88,9 @@ func (c *benchP2PCommand) run(ctx context.Context) error {
 // server's own (SQLite synchronous=FULL, MySQL as configured). Two settings
 // differ from a production server, and the output says so: password
 // hashing is cheap (signing up thousands of users at production argon2id
-// cost would take longer than the run) and the per-address rate limit is
-// off (every benchmark user calls from 127.0.0.1).
+// cost would take longer than the run) and the per-address, lookup and
+// signup rate limits are off (every benchmark user calls from 127.0.0.1,
+// and sends faster than a person looks people up).
 func (c *benchP2PCommand) startEmbedded(ctx context.Context) (*server.Server, bench.P2PTarget, func(), error) {
 	dir, err := os.MkdirTemp("", "cashless-bench-*")
 	if err != nil {
@@ -104,6 +105,9 @@ func (c *benchP2PCommand) startEmbedded(ctx context.Context) (*server.Server, be
 		Consumer: server.ConsumerConfig{
 			FastPasswordHashing: true,
 			IPRate:              -1,
+			LookupsPerMinute:    -1,
+			IPLookupsPerMinute:  -1,
+			SignupsPerHour:      -1,
 			BankLatency:         time.Millisecond,
 		},
 	}
@@ -136,7 +140,7 @@ func (c *benchP2PCommand) startEmbedded(ctx context.Context) (*server.Server, be
 		db.Close()
 		os.RemoveAll(dir)
 	}
-	fmt.Fprintln(c.m.Stderr, "p2p: embedded platform: cheap password hashing and no per-address rate limit (benchmark settings); durability unchanged")
+	fmt.Fprintln(c.m.Stderr, "p2p: embedded platform: cheap password hashing and no per-address, lookup or signup rate limits (benchmark settings); durability unchanged")
 	t := bench.P2PTarget{
 		URL:       "http://" + srv.Addr(),
 		StoreName: "embedded " + sqldb.Redact(ledgerURL),

@@ -145,10 +145,15 @@ func (s *sender) newKey() *sendKey {
 	if s.rng.IntN(30) == 0 {
 		amount = largeSend
 	}
+	// Odd senders pay by the confirmed phone number, the others by username.
+	recipient := client.To{Username: crashUsername(to)}
+	if s.g%2 == 1 {
+		recipient = client.To{Phone: crashPhone(to)}
+	}
 	k := &sendKey{
 		key:  fmt.Sprintf("send-g%d-%d", s.g, len(s.keys)),
 		from: s.from, to: to, want: 1,
-		params: client.SendParams{To: client.To{Username: crashUsername(to)}, Amount: amount, Currency: crashCurrency,
+		params: client.SendParams{To: recipient, Amount: amount, Currency: crashCurrency,
 			Message: fmt.Sprintf("crash test %d", len(s.keys))},
 	}
 	if s.rng.IntN(8) == 0 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -47,6 +48,9 @@ func crashUsername(i int) string { return "crash" + strconv.Itoa(i) }
 
 // crashName is the name of user i; others see it masked as "Crash".
 func crashName(i int) string { return "Crash " + strconv.Itoa(i) }
+
+// crashPhone is the phone number of user i, a Hong Kong mobile.
+func crashPhone(i int) string { return "+8529100000" + strconv.Itoa(i) }
 
 // TestCrashSend kills `cashless serve` with SIGKILL at random moments while
 // concurrent clients send money to each other, each retrying an undecided
@@ -124,24 +128,27 @@ func newSendCrash(t *testing.T, d sqldb.Dialect, seed uint64) *sendCrash {
 		}
 	}
 	addr := freeAddr(t)
-	args := append([]string{"--addr", addr, "--internal-addr", "127.0.0.1:0", "--bank-latency", "1ms",
+	args := append([]string{"--addr", addr, "--internal-addr", "127.0.0.1:0", "--metrics-addr", "", "--bank-latency", "1ms",
 		// No rate limits: the clients retry hard on purpose.
-		"--user-rate", "-1", "--ip-rate", "-1"}, r.dbFlags...)
+		"--user-rate", "-1", "--ip-rate", "-1", "--lookups-per-minute", "-1", "--ip-lookups-per-minute", "-1", "--signups-per-hour", "-1"}, r.dbFlags...)
 	r.srv = newCrashServer(t, args, "http://"+addr, filepath.Join(t.TempDir(), "server.log"))
 	return r
 }
 
-// signup registers the users and tops each wallet up, then waits until
-// the bank has confirmed every top-up.
+// signup registers the users, confirms their phones with the codes serve
+// wrote to its outbox file (some senders pay by phone), and tops each
+// wallet up, then waits until the bank has confirmed every top-up.
 func (r *sendCrash) signup() {
 	t := r.t
 	ctx := context.Background()
 	for i := range crashUsers {
 		u := &crashUser{c: client.New(r.srv.base, r.http)}
 		_, err := u.c.Signup(ctx, client.SignupParams{
-			Phone: "+8529100000" + strconv.Itoa(i), Name: crashName(i),
+			Phone: crashPhone(i), Name: crashName(i),
 			Username: crashUsername(i), Password: "correct horse battery staple",
 		})
+		require.NoError(t, err)
+		_, err = u.c.Confirm(ctx, client.Phone, outboxCode(t, r.cfg.DataDir, crashPhone(i)))
 		require.NoError(t, err)
 		_, err = u.c.Topup(ctx, "topup", client.TopupParams{Amount: crashTopup, Currency: crashCurrency})
 		require.NoError(t, err)
@@ -246,4 +253,23 @@ func freeAddr(t *testing.T) string {
 	require.NoError(t, err)
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// outboxCode returns the last one-time code that serve, with its
+// development sender, wrote for to into the outbox file of the data
+// directory dir.
+func outboxCode(t *testing.T, dir, to string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, server.OutboxFile))
+	require.NoError(t, err)
+	var code string
+	for line := range strings.Lines(string(b)) {
+		var m struct{ To, Code string }
+		require.NoError(t, json.Unmarshal([]byte(line), &m), line)
+		if m.To == to {
+			code = m.Code
+		}
+	}
+	require.NotEmpty(t, code, "no code for %s in the outbox", to)
+	return code
 }

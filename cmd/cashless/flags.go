@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/cashless-dev/cashless/api"
 	"github.com/cashless-dev/cashless/bank"
+	"github.com/cashless-dev/cashless/identity"
 	"github.com/cashless-dev/cashless/server"
 )
 
@@ -113,6 +115,12 @@ func servicesFlag(fs *flag.FlagSet, cfg *server.Config) {
 	})
 }
 
+// metricsFlags defines where /metrics is served and the token it needs.
+func metricsFlags(fs *flag.FlagSet, cfg *server.Config) {
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", server.DefaultMetricsAddr, "metrics listener `address` (GET /metrics, never on the public listener); empty serves no metrics")
+	fs.StringVar(&cfg.MetricsToken, "metrics-token", "", "bearer `token` that scrapes of /metrics must send; none needed when empty")
+}
+
 // logLevelFlag defines --log-level.
 func logLevelFlag(fs *flag.FlagSet, level *slog.Level) {
 	fs.TextVar(level, "log-level", slog.LevelInfo, "lowest `level` logged: debug, info, warn or error")
@@ -127,4 +135,11 @@ func consumerFlags(fs *flag.FlagSet, cfg *server.ConsumerConfig) {
 	fs.BoolVar(&cfg.AutoTopup, "auto-topup", false, "top a wallet up from the bank when a send finds the balance short")
 	fs.Float64Var(&cfg.UserRate, "user-rate", 0, "public API requests per second per signed-in user (0: default, negative: off)")
 	fs.Float64Var(&cfg.IPRate, "ip-rate", 0, "public API requests per second per client address without a user (0: default, negative: off)")
+	limits := api.DefaultRateLimit()
+	fs.IntVar(&cfg.LookupsPerMinute, "lookups-per-minute", 0, fmt.Sprintf("people one account may look up a minute by phone, email, username or PayCode: contacts added, transfers, payers asked (0: default %d, negative: off)", limits.LookupsPerMinute))
+	fs.IntVar(&cfg.IPLookupsPerMinute, "ip-lookups-per-minute", 0, fmt.Sprintf("people the accounts behind one client address may look up a minute (0: default %d, negative: off)", limits.IPLookupsPerMinute))
+	fs.IntVar(&cfg.SignupsPerHour, "signups-per-hour", 0, fmt.Sprintf("signups one client address may attempt an hour (0: default %d, negative: off)", limits.SignupsPerHour))
+	fs.StringVar(&cfg.PhoneRegion, "phone-region", identity.DefaultPhoneRegion, "ISO 3166-1 `region` whose national phone numbers are understood without a country code")
+	fs.StringVar(&cfg.MessageURL, "message-url", "", "https:// `URL` that one-time codes are posted to as JSON; when empty they are appended to <data-dir>/"+server.OutboxFile+", for development only")
+	fs.StringVar(&cfg.MessageToken, "message-token", "", "bearer `token` of --message-url (a secret: prefer the environment variable)")
 }

@@ -69,7 +69,7 @@ func serve(t *testing.T, env map[string]string, args ...string) *testMain {
 }
 
 func localPorts() []string {
-	return []string{"--addr", "127.0.0.1:0", "--internal-addr", "127.0.0.1:0"}
+	return []string{"--addr", "127.0.0.1:0", "--internal-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"}
 }
 
 func get(t *testing.T, url string, header ...string) (*http.Response, string) {
@@ -110,6 +110,13 @@ func fundWallet(t *testing.T, svc ledger.Service, amount int64) ledger.Balances 
 	return b
 }
 
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return b
+}
+
 func TestServe(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -125,8 +132,21 @@ func TestServe(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
 	require.Equal(t, "req-from-test", resp.Header.Get("X-Request-Id"), "the caller's request id is echoed")
 
+	// Without a message endpoint, one-time codes go to the outbox file,
+	// which serve says at start is for development only.
+	outbox := filepath.Join(dir, "outbox", "messages.jsonl")
+	require.Contains(t, tm.stderr.String(), "for development only")
+	require.Contains(t, tm.stderr.String(), outbox)
+	r, err := http.Post(public+"/v1/auth/signup", "application/json",
+		strings.NewReader(`{"phone":"9123 4567","name":"Ada","password":"correct horse battery"}`))
+	require.NoError(t, err)
+	r.Body.Close()
+	require.Equal(t, http.StatusCreated, r.StatusCode)
+	require.Regexp(t, `^\{"to":"\+85291234567","channel":"phone","text":"[^"]*","code":"[0-9]{6}","created":"[^"]+"\}\n$`,
+		string(readFile(t, outbox)))
+
 	// The internal API refuses a call without the service credential.
-	r, err := http.Post(internal+ledgerhttp.BasePath+"/accounts", "application/json", strings.NewReader(`{"accounts":[]}`))
+	r, err = http.Post(internal+ledgerhttp.BasePath+"/accounts", "application/json", strings.NewReader(`{"accounts":[]}`))
 	require.NoError(t, err)
 	r.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, r.StatusCode)
@@ -143,7 +163,9 @@ func TestServe(t *testing.T) {
 	client := ledgerhttp.NewClient(internal, strings.TrimSpace(string(token)), nil)
 	require.Equal(t, int64(1234), fundWallet(t, client, 1234).Posted())
 
-	resp, body = get(t, public+"/metrics")
+	resp, _ = get(t, public+"/metrics")
+	require.Equal(t, http.StatusNotFound, resp.StatusCode, "metrics have a listener of their own")
+	resp, body = get(t, "http://"+srv.MetricsAddr()+"/metrics")
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.Contains(t, body, "cashless_ledger_batch_size_bucket")
 	require.Regexp(t, `(?m)^cashless_ledger_batch_size_count [1-9]`, body, "the transfer's batch was observed")
@@ -181,12 +203,19 @@ func TestServe(t *testing.T) {
 func TestServeServiceToken(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	tm := serve(t, map[string]string{"CASHLESS_SERVICE_TOKEN": "s3cret-token"}, append(localPorts(), "--data-dir", dir)...)
+	tm := serve(t, map[string]string{"CASHLESS_SERVICE_TOKEN": "s3cret-token", "CASHLESS_METRICS_TOKEN": "m3trics-token"},
+		append(localPorts(), "--data-dir", dir)...)
 	client := ledgerhttp.NewClient("http://"+tm.server().InternalAddr(), "s3cret-token", nil)
 	require.Equal(t, int64(99), fundWallet(t, client, 99).Posted())
 	require.NoFileExists(t, filepath.Join(dir, "service-token"), "a given token is not written")
+	metrics := "http://" + tm.server().MetricsAddr() + "/metrics"
+	resp, _ := get(t, metrics)
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the metrics need their token")
+	resp, _ = get(t, metrics, "Authorization", "Bearer m3trics-token")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
 	require.NoError(t, tm.Close())
 	require.NotContains(t, tm.stderr.String(), "s3cret-token")
+	require.NotContains(t, tm.stderr.String(), "m3trics-token")
 }
 
 // TestServeAddrFromEnv uses the real environment, so it cannot run in
@@ -198,6 +227,7 @@ func TestServeAddrFromEnv(t *testing.T) {
 	l.Close()
 	t.Setenv("CASHLESS_ADDR", addr)
 	t.Setenv("CASHLESS_INTERNAL_ADDR", "127.0.0.1:0")
+	t.Setenv("CASHLESS_METRICS_ADDR", "127.0.0.1:0")
 	t.Setenv("CASHLESS_DATA_DIR", t.TempDir())
 
 	m := &Main{Stdout: io.Discard, Stderr: io.Discard} // nil LookupEnv: the process environment

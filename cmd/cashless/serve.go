@@ -20,8 +20,9 @@ type serveCommand struct {
 
 func (c *serveCommand) parse(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.StringVar(&c.cfg.Addr, "addr", server.DefaultAddr, "public listener `address` (the /v1 API, health, readiness, metrics)")
+	fs.StringVar(&c.cfg.Addr, "addr", server.DefaultAddr, "public listener `address` (the /v1 API, health, readiness)")
 	fs.StringVar(&c.cfg.InternalAddr, "internal-addr", server.DefaultInternalAddr, "internal listener `address` (service-to-service APIs)")
+	metricsFlags(fs, &c.cfg)
 	dbFlags(fs, &c.cfg, server.Services())
 	servicesFlag(fs, &c.cfg)
 	fs.StringVar(&c.cfg.ServiceToken, "service-token", "", "credential of the internal APIs; when empty, one is generated once into <data-dir>/service-token")

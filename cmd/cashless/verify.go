@@ -28,9 +28,10 @@ func (c *verifyCommand) parse(args []string) error {
 	dbFlags(fs, &c.cfg, []string{"ledger"})
 	fs.BoolVar(&c.json, "json", false, "print the report as one JSON object")
 	return c.m.parseFlags(fs, args, "cashless verify [--db URL | --data-dir DIR | --ledger-db URL] [--json]",
-		"Recomputes the ledger's hash chain and checks every invariant: each account's\n"+
-			"balances equal the sum of its transfers, debits equal credits per currency,\n"+
-			"no wallet is overdrawn. It finds the ledger's database as serve does: --ledger-db\n"+
+		"Recomputes the ledger's hash chain over its transfers and recorded refusals and\n"+
+			"checks every invariant: each account's balances equal the sum of its transfers,\n"+
+			"debits equal credits per currency, no wallet is overdrawn, no refused transfer\n"+
+			"is committed. It finds the ledger's database as serve does: --ledger-db\n"+
 			"as it is, else the ledger's own database derived from --db or --data-dir (on\n"+
 			"MySQL, --db mysql:.../NAME means database NAME_ledger). A SQLite file is used as\n"+
 			"it is. Exits with status 1 when any check fails.")
@@ -82,8 +83,8 @@ func (c *verifyCommand) run(ctx context.Context) error {
 
 func (c *verifyCommand) print(name string, r *ledger.Report) {
 	w := c.m.Stdout
-	fmt.Fprintf(w, "ledger     %s\nbatches    %d\ntransfers  %d\naccounts   %d\npending    %d\n",
-		name, r.Batches, r.Transfers, r.Accounts, r.Pending)
+	fmt.Fprintf(w, "ledger     %s\nbatches    %d\ntransfers  %d\nrefusals   %d\naccounts   %d\npending    %d\n",
+		name, r.Batches, r.Transfers, r.Refusals, r.Accounts, r.Pending)
 	if r.OK() {
 		fmt.Fprintln(w, "OK: the hash chain and every invariant hold.")
 		return

@@ -235,3 +235,66 @@ func TestApproveKYC(t *testing.T) {
 
 // bytes32 returns a 32-byte document hash made of c.
 func bytes32(c byte) []byte { return bytes.Repeat([]byte{c}, 32) }
+
+func TestVerificationRoundTrip(t *testing.T) {
+	eachDialect(t, func(t *testing.T, b *testBundle) {
+		u := user(1)
+		u.EmailIndex, u.EmailSealed = []byte("email-index"), []byte{7, 8}
+		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
+		read := func(channel string) identity.VerificationRecord {
+			var got identity.VerificationRecord
+			require.NoError(t, b.store.UpdateVerification(b.ctx, u.ID, channel, func(v *identity.VerificationRecord) bool {
+				got = *v
+				return false
+			}))
+			return got
+		}
+		require.Equal(t, identity.VerificationRecord{}, read(identity.ChannelPhone), "no state reads as zero")
+
+		want := identity.VerificationRecord{ValueIndex: u.PhoneIndex, CodeHash: []byte("0123456789abcdef0123456789abcdef"), Tries: 2,
+			Expires: t0.Add(10 * time.Minute), Sends: 3, WindowStart: t0.Add(-time.Minute), LastSent: t0}
+		require.NoError(t, b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelPhone, func(v *identity.VerificationRecord) bool {
+			*v = want
+			return true
+		}))
+		require.Equal(t, want, read(identity.ChannelPhone))
+		require.NoError(t, b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelPhone, func(v *identity.VerificationRecord) bool {
+			v.Tries = 99
+			return false
+		}))
+		require.Equal(t, want, read(identity.ChannelPhone), "fn said not to write")
+		require.Equal(t, identity.VerificationRecord{}, read(identity.ChannelEmail), "channels are apart")
+
+		flags := func() (bool, bool) {
+			got, err := b.store.User(b.ctx, u.ID)
+			require.NoError(t, err)
+			found, err := b.store.FindUser(b.ctx, identity.UserKey{PhoneIndex: u.PhoneIndex})
+			require.NoError(t, err)
+			require.Equal(t, got, found)
+			many, err := b.store.Users(b.ctx, []string{u.ID})
+			require.NoError(t, err)
+			require.Equal(t, got, many[u.ID])
+			return got.PhoneVerified, got.EmailVerified
+		}
+		phone, email := flags()
+		require.False(t, phone, "a pending code confirms nothing")
+		require.False(t, email)
+
+		verify := func(channel string, index []byte) {
+			require.NoError(t, b.store.UpdateVerification(b.ctx, u.ID, channel, func(v *identity.VerificationRecord) bool {
+				v.ValueIndex, v.CodeHash, v.Verified = index, nil, t0
+				return true
+			}))
+		}
+		verify(identity.ChannelPhone, u.PhoneIndex)
+		verify(identity.ChannelEmail, []byte("another email's index"))
+		phone, email = flags()
+		require.True(t, phone)
+		require.False(t, email, "confirmed for another value")
+		verify(identity.ChannelEmail, u.EmailIndex)
+		phone, email = flags()
+		require.True(t, phone)
+		require.True(t, email)
+		require.Equal(t, 2, b.count(t, "identity_verifications"))
+	})
+}

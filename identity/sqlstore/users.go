@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	cashless "github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/identity"
@@ -13,6 +14,24 @@ import (
 
 const userColumns = `id, phone_index, email_index, username, phone_sealed, email_sealed, name_sealed,` +
 	` password_hash, kyc_tier, totp_secret, totp_enabled, totp_last_step, created_us`
+
+// selectUsers reads users (as u) with the times their phone and email were
+// confirmed, 0 while not: a verification record confirms a channel only
+// for the value it was confirmed for, so a changed phone or email would
+// need confirming again.
+var selectUsers = `SELECT ` + qualified("u", userColumns) + `, COALESCE(vp.verified_us, 0), COALESCE(ve.verified_us, 0)` +
+	` FROM identity_users u` +
+	` LEFT JOIN identity_verifications vp ON vp.user_id = u.id AND vp.channel = '` + identity.ChannelPhone + `' AND vp.value_index = u.phone_index` +
+	` LEFT JOIN identity_verifications ve ON ve.user_id = u.id AND ve.channel = '` + identity.ChannelEmail + `' AND ve.value_index = u.email_index`
+
+// qualified prefixes every column of a comma-separated list with table.
+func qualified(table, columns string) string {
+	cols := strings.Split(columns, ",")
+	for i, c := range cols {
+		cols[i] = table + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
 
 // maxIDs bounds the ids of one IN list.
 const maxIDs = 500
@@ -51,18 +70,18 @@ func takenError(err error) error {
 
 // User implements identity.Store.
 func (s *Store) User(ctx context.Context, id string) (*identity.UserRecord, error) {
-	return s.oneUser(ctx, `id = ?`, id)
+	return s.oneUser(ctx, `u.id = ?`, id)
 }
 
 // FindUser implements identity.Store.
 func (s *Store) FindUser(ctx context.Context, k identity.UserKey) (*identity.UserRecord, error) {
 	switch {
 	case k.PhoneIndex != nil:
-		return s.oneUser(ctx, `phone_index = ?`, k.PhoneIndex)
+		return s.oneUser(ctx, `u.phone_index = ?`, k.PhoneIndex)
 	case k.EmailIndex != nil:
-		return s.oneUser(ctx, `email_index = ?`, k.EmailIndex)
+		return s.oneUser(ctx, `u.email_index = ?`, k.EmailIndex)
 	case k.Username != "":
-		return s.oneUser(ctx, `username = ?`, k.Username)
+		return s.oneUser(ctx, `u.username = ?`, k.Username)
 	}
 	return nil, errUserNotFound()
 }
@@ -72,7 +91,7 @@ func errUserNotFound() error {
 }
 
 func (s *Store) oneUser(ctx context.Context, where string, arg any) (*identity.UserRecord, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE `+where, arg)
+	rows, err := s.db.Read.QueryContext(ctx, selectUsers+` WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("read user: %w", err)
 	}
@@ -96,7 +115,7 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.U
 	for len(ids) > 0 {
 		part := ids[:min(len(ids), maxIDs)]
 		ids = ids[len(part):]
-		rows, err := s.db.Read.QueryContext(ctx, `SELECT `+userColumns+` FROM identity_users WHERE id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part)...)
+		rows, err := s.db.Read.QueryContext(ctx, selectUsers+` WHERE u.id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part)...)
 		if err != nil {
 			return nil, fmt.Errorf("read users: %w", err)
 		}
@@ -118,12 +137,13 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.U
 func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
 	var u identity.UserRecord
 	var username sql.NullString
-	var created int64
+	var created, phoneVerified, emailVerified int64
 	err := rows.Scan(&u.ID, &u.PhoneIndex, &u.EmailIndex, &username, &u.PhoneSealed, &u.EmailSealed, &u.NameSealed,
-		&u.PasswordHash, &u.KYCTier, &u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &created)
+		&u.PasswordHash, &u.KYCTier, &u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &created, &phoneVerified, &emailVerified)
 	if err != nil {
 		return nil, err
 	}
+	u.PhoneVerified, u.EmailVerified = phoneVerified > 0, emailVerified > 0
 	u.Username = username.String
 	u.Created = sqldb.FromMicros(created)
 	return &u, nil

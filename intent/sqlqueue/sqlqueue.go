@@ -14,6 +14,7 @@ package sqlqueue
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -72,7 +73,21 @@ func (q *Queue) Claim(ctx context.Context, id string, l intent.Lease, now time.T
 		if err != nil {
 			return fmt.Errorf("claim intent: %w", err)
 		}
-		n, err = res.RowsAffected()
+		if n, err = res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		// No row changed: another holds it, or (MySQL counts only rows
+		// whose values change) this very lease is stored already, as
+		// after a commit that was retried.
+		var token string
+		var until int64
+		err = tx.QueryRowContext(ctx, `SELECT lease_token, lease_until_us FROM `+q.table+` WHERE id = ? AND status = ? AND parked = ''`, id, q.open).Scan(&token, &until)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err == nil && token == l.Token && until == sqldb.Micros(l.Until) {
+			n = 1
+		}
 		return err
 	})
 	return n == 1, err
@@ -85,13 +100,16 @@ func (q *Queue) Tried(ctx context.Context, id string, l intent.Lease, retry time
 	}
 	var parked string
 	err := q.group.Do(ctx, func(tx *sql.Tx) error {
+		parked = ""
 		// parked is set first: MySQL evaluates SET left to right with the
 		// values already assigned, SQLite with the old ones; this order
 		// reads the old tries in both.
+		// The lease_until_us condition makes a run again after an
+		// ambiguous commit count the try once.
 		if _, err := tx.ExecContext(ctx, `UPDATE `+q.table+`
 			SET parked = CASE WHEN tries + 1 >= ? THEN ? ELSE parked END, tries = tries + 1, lease_until_us = ?
-			WHERE id = ? AND lease_token = ? AND status = ?`,
-			parkAt, reason, sqldb.Micros(retry), id, l.Token, q.open); err != nil {
+			WHERE id = ? AND lease_token = ? AND status = ? AND lease_until_us <> ?`,
+			parkAt, reason, sqldb.Micros(retry), id, l.Token, q.open, sqldb.Micros(retry)); err != nil {
 			return fmt.Errorf("record a failed try: %w", err)
 		}
 		return tx.QueryRowContext(ctx, `SELECT parked FROM `+q.table+` WHERE id = ?`, id).Scan(&parked)

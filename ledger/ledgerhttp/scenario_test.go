@@ -96,6 +96,13 @@ func done(sec int) result        { return result{Timestamp: at(sec)} }
 func replayed(sec int) result    { return result{Timestamp: at(sec), Replayed: true} }
 func refused(code string) result { return result{Code: code} }
 
+// refusedAt is a refusal the ledger recorded at ts; replayedRefusal is the
+// same refusal answered again.
+func refusedAt(code string, ts time.Time) result { return result{Code: code, Timestamp: ts} }
+func replayedRefusal(code string, ts time.Time) result {
+	return result{Code: code, Timestamp: ts, Replayed: true}
+}
+
 func createAccounts(as ...ledger.Account) func(context.Context, ledger.Service) (any, error) {
 	return func(ctx context.Context, svc ledger.Service) (any, error) {
 		return svc.CreateAccounts(ctx, slices.Clone(as))

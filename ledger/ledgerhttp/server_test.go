@@ -90,7 +90,8 @@ func TestServerWithoutTokenRefusesEverything(t *testing.T) {
 }
 
 // TestWireFormat pins the JSON of a call: field names, time as RFC 3339,
-// timeouts as integer nanoseconds, and refusals inside results.
+// timeouts as integer nanoseconds, and refusals inside results, first time
+// and replayed.
 func TestWireFormat(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -107,7 +108,15 @@ func TestWireFormat(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.JSONEq(t, `{"results":[
 		{"timestamp":"2026-03-01T09:00:02Z","replayed":false},
-		{"replayed":false,"error":{"code":"exceeds_credits","message":"the debit account's debits would exceed its credits"}}]}`, body)
+		{"timestamp":"2026-03-01T09:00:02.000001Z","replayed":false,
+		 "error":{"code":"exceeds_credits","message":"the debit account's debits would exceed its credits"}}]}`, body)
+
+	b.clock.set(3)
+	status, body = send(t, b.server.URL, "Bearer "+testToken, "POST", ledgerhttp.BasePath+"/transfers", `{"transfers":[
+		{"id":"t2","debit_account_id":"wallet","credit_account_id":"bank","amount":501,"currency":"HKD"}]}`)
+	require.Equal(t, http.StatusOK, status)
+	require.JSONEq(t, `{"results":[{"timestamp":"2026-03-01T09:00:02.000001Z","replayed":true,
+		"error":{"code":"exceeds_credits","message":"the debit account's debits would exceed its credits"}}]}`, body)
 
 	status, body = send(t, b.server.URL, "Bearer "+testToken, "POST", ledgerhttp.BasePath+"/transfers/lookup", `{"ids":["t1"]}`)
 	require.Equal(t, http.StatusOK, status)

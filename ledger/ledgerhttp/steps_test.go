@@ -3,6 +3,7 @@ package ledgerhttp_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cashless-dev/cashless"
@@ -11,8 +12,8 @@ import (
 )
 
 // scenario is a wallet's life: a top-up, a payment, refusals of every kind,
-// a linked chain, pending transfers posted and voided, then lookups, past
-// balances and history pages.
+// a linked chain, refusals sent again, pending transfers posted and voided,
+// then lookups, past balances and history pages.
 func scenario() []step {
 	wallet := ledger.Account{ID: "wallet_1", Currency: "HKD", Code: "wallet", Flags: ledger.DebitsMustNotExceedCredits}
 	bank := ledger.Account{ID: "bank", Currency: "HKD", Code: "bank"}
@@ -32,6 +33,9 @@ func scenario() []step {
 	l2 := xfer("l2", "wallet_1", "ghost", 10, "payment")
 	l2.Flags = ledger.Linked
 	l3 := xfer("l3", "bank", "wallet_1", 5, "refund")
+	t3 := xfer("t3", "wallet_1", "bank", 5000, "p2p")
+	t3Changed := t3
+	t3Changed.Amount = 500
 	p1 := xfer("p1", "wallet_1", "bank", 300, "payment")
 	p1.Flags, p1.Timeout, p1.Metadata = ledger.Pending, time.Hour, `{"order":"A-17"}`
 	pp1 := ledger.Transfer{ID: "pp1", Flags: ledger.PostPending, PendingID: "p1", Amount: 100}
@@ -44,6 +48,8 @@ func scenario() []step {
 	for i := range tooMany {
 		tooMany[i] = xfer(fmt.Sprintf("bulk_%d", i), "bank", "wallet_1", 1, "topup")
 	}
+	huge := xfer("huge", "wallet_1", "bank", 1, "p2p")
+	huge.Metadata = strings.Repeat("x", ledger.MaxFieldBytes+1)
 	µs := time.Microsecond
 
 	// The wallet's balances after each of its transfers.
@@ -69,15 +75,24 @@ func scenario() []step {
 		{name: "replay returns the first timestamp", sec: 6, call: createTransfers(t1), want: []result{replayed(4)}},
 		{name: "same id other amount", sec: 7, call: createTransfers(t1Changed),
 			want: []result{refused(ledger.ExistsWithDifferentFields)}},
-		{name: "overdraw", sec: 8, call: createTransfers(xfer("t3", "wallet_1", "bank", 5000, "p2p")),
-			want: []result{refused(ledger.ExceedsCredits)}},
+		{name: "overdraw", sec: 8, call: createTransfers(t3),
+			want: []result{refusedAt(ledger.ExceedsCredits, at(8))}},
 		{name: "unknown debit account", sec: 9, call: createTransfers(xfer("t4", "ghost", "wallet_1", 10, "p2p")),
-			want: []result{refused(ledger.DebitAccountNotFound)}},
+			want: []result{refusedAt(ledger.DebitAccountNotFound, at(9))}},
 		{name: "linked chain with a bad member fails whole", sec: 10, call: createTransfers(l1, l2, l3),
-			want: []result{refused(ledger.LinkedEventFailed), refused(ledger.CreditAccountNotFound), refused(ledger.LinkedEventFailed)}},
+			want: []result{refusedAt(ledger.LinkedEventFailed, at(10)), refusedAt(ledger.CreditAccountNotFound, at(10).Add(µs)),
+				refusedAt(ledger.LinkedEventFailed, at(10).Add(2*µs))}},
 		{name: "failed chain moved nothing", call: balanceAt("fees", time.Time{}), want: ledger.Balances{}},
+		{name: "overdraw again replays its refusal", sec: 10, call: createTransfers(t3),
+			want: []result{replayedRefusal(ledger.ExceedsCredits, at(8))}},
+		{name: "refused id with another amount", sec: 10, call: createTransfers(t3Changed),
+			want: []result{refused(ledger.ExistsWithDifferentFields)}},
+		{name: "failed chain again replays each refusal", sec: 10, call: createTransfers(l1, l2, l3),
+			want: []result{replayedRefusal(ledger.LinkedEventFailed, at(10)), replayedRefusal(ledger.CreditAccountNotFound, at(10).Add(µs)),
+				replayedRefusal(ledger.LinkedEventFailed, at(10).Add(2*µs))}},
 		{name: "no transfers", call: createTransfers(), want: []result(nil)},
 		{name: "too many transfers", call: createTransfers(tooMany...), code: ledger.TooManyEvents},
+		{name: "a field too long to record", call: createTransfers(huge), code: ledger.FieldTooLong},
 
 		{name: "pending", sec: 11, call: createTransfers(p1), want: []result{done(11)}},
 		{name: "balance now", call: balanceAt("wallet_1", time.Time{}), want: afterP1},
@@ -85,7 +100,7 @@ func scenario() []step {
 		{name: "pending and its void in one call", sec: 14, call: createTransfers(p2, v2),
 			want: []result{done(14), {Timestamp: at(14).Add(µs)}}},
 		{name: "post again", sec: 15, call: createTransfers(pp1Again),
-			want: []result{refused(ledger.PendingTransferPosted)}},
+			want: []result{refusedAt(ledger.PendingTransferPosted, at(15))}},
 
 		{name: "look up accounts", call: func(ctx context.Context, svc ledger.Service) (any, error) {
 			return svc.LookupAccounts(ctx, []string{"wallet_1", "ghost", "bank"})

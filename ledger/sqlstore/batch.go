@@ -100,6 +100,15 @@ func (b *batchTx) Transfers(ctx context.Context, ids []string) (map[string]ledge
 	return b.s.transfers(ctx, b.tx, found)
 }
 
+// Refusals reads full rows at once: a batch rarely names a refused id, so
+// there is seldom a row to read.
+func (b *batchTx) Refusals(ctx context.Context, ids []string) (map[string]ledger.Refusal, error) {
+	if err := b.begin(ctx); err != nil {
+		return nil, err
+	}
+	return b.s.refusals(ctx, b.tx, ids)
+}
+
 func (b *batchTx) Pending(ctx context.Context, ids []string) (map[string]ledger.PendingTransfer, error) {
 	if err := b.begin(ctx); err != nil {
 		return nil, err
@@ -133,6 +142,8 @@ func (b *batchTx) Write(ctx context.Context, batch *ledger.Batch) error {
 	d := b.s.d
 	stmts := rowStatements(`INSERT INTO ledger_transfers (`+transferColumns+`) VALUES `, "", d, transferColumnCount, len(batch.Transfers),
 		func(args []any, i int) []any { return transferArgs(args, &batch.Transfers[i]) })
+	stmts = append(stmts, rowStatementsOf(`INSERT INTO ledger_refusals (`+refusalColumns+`) VALUES `, "", refusalsPerStatement, refusalColumnCount, len(batch.Refusals),
+		func(args []any, i int) []any { return refusalArgs(args, &batch.Refusals[i]) })...)
 	stmts = append(stmts, rowStatements(`INSERT INTO ledger_accounts (`+accountColumns+`) VALUES `, d.upsertAccounts, d, 9, len(batch.Accounts),
 		func(args []any, i int) []any { return accountArgs(args, batch.Accounts[i]) })...)
 	stmts = append(stmts, rowStatements(`INSERT INTO ledger_pending (`+pendingColumns+`) VALUES `, d.upsertPending, d, 7, len(batch.Pending),
@@ -224,12 +235,22 @@ func wireSize(st statement) int {
 	return n
 }
 
+// refusalsPerStatement bounds the rows of one INSERT of refusals by size
+// rather than by placeholders: each text field of a refused transfer may
+// hold up to MaxFieldBytes (twice that once escaped), and one statement must
+// stay within maxPacket.
+const refusalsPerStatement = maxPacket / (2*(6*ledger.MaxFieldBytes+1024) + 21*refusalColumnCount)
+
 // rowStatements builds multi-row INSERTs for n rows of cols columns, as few
 // as the dialect's placeholder limit allows: prefix, the VALUES tuples, then
 // suffix. argsOf appends row i's values.
 func rowStatements(prefix, suffix string, d dialect, cols, n int, argsOf func(args []any, i int) []any) []statement {
+	return rowStatementsOf(prefix, suffix, d.maxParams/cols, cols, n, argsOf)
+}
+
+// rowStatementsOf is rowStatements with at most per rows in a statement.
+func rowStatementsOf(prefix, suffix string, per, cols, n int, argsOf func(args []any, i int) []any) []statement {
 	var out []statement
-	per := d.maxParams / cols
 	for start := 0; start < n; start += per {
 		rows := min(per, n-start)
 		args := make([]any, 0, rows*cols)

@@ -29,6 +29,8 @@ func TestConformance(t *testing.T) {
 	t.Run("WriteBatchRoundTrip", func(t *testing.T) { eachDialect(t, testRoundTrip) })
 	t.Run("WriteBatchRollsBack", func(t *testing.T) { eachDialect(t, testRollback) })
 	t.Run("DuplicateKeyIsConflict", func(t *testing.T) { eachDialect(t, testDuplicateKey) })
+	t.Run("Refusals", func(t *testing.T) { eachDialect(t, testRefusals) })
+	t.Run("RefusalRollsBack", func(t *testing.T) { eachDialect(t, testRefusalRollsBack) })
 	t.Run("LatestEntry", func(t *testing.T) { eachDialect(t, testLatestEntry) })
 	t.Run("Entries", func(t *testing.T) { eachDialect(t, testEntries) })
 	t.Run("DuePending", func(t *testing.T) { eachDialect(t, testDuePending) })

@@ -13,13 +13,16 @@ import (
 
 // Load implements ledger.BatchTx. On MySQL every read (and the BEGIN before
 // them) travels in one multi-statement round trip; elsewhere, or when a list
-// is too long for one statement, it runs the reads one by one.
+// is too long for one statement, it runs the reads one by one. Refusals are
+// read with the transfer ids of the batch, as full rows: there are seldom
+// any.
 func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snapshot, error) {
 	long := max(len(req.TransferIDs), len(req.PendingIDs), len(req.AccountIDs)) > b.s.d.maxParams
 	if !b.manual || long {
 		return b.loadEach(ctx, req)
 	}
 	snap := ledger.Snapshot{
+		Refusals: make(map[string]ledger.Refusal),
 		Pending:  make(map[string]ledger.PendingTransfer, len(req.PendingIDs)),
 		Accounts: make(map[string]ledger.Account, len(req.AccountIDs)),
 	}
@@ -31,7 +34,9 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 	sb.WriteString(`SELECT seq, hash, last_ts FROM ledger_head WHERE id = 1 FOR UPDATE`)
 	if len(req.TransferIDs) > 0 {
 		sb.WriteString(";\nSELECT id FROM ledger_transfers WHERE id IN (" + sqldb.Marks(len(req.TransferIDs)) + `)`)
-		args = append(args, sqldb.Args(req.TransferIDs)...)
+		sb.WriteString(";\nSELECT " + refusalColumns + ` FROM ledger_refusals WHERE id IN (` + sqldb.Marks(len(req.TransferIDs)) + `)`)
+		ids := sqldb.Args(req.TransferIDs)
+		args = append(append(args, ids...), ids...)
 	}
 	if len(req.PendingIDs) > 0 {
 		sb.WriteString(";\nSELECT " + pendingColumns + ` FROM ledger_pending WHERE id IN (` + sqldb.Marks(len(req.PendingIDs)) + `) ORDER BY id FOR UPDATE`)
@@ -59,6 +64,10 @@ func (b *batchTx) Load(ctx context.Context, req ledger.LoadRequest) (ledger.Snap
 			var id string
 			err := rows.Scan(&id)
 			found = append(found, id)
+			return err
+		}, func() error {
+			rf, err := scanRefusal(rows)
+			snap.Refusals[rf.Transfer.ID] = rf
 			return err
 		})
 	}
@@ -111,6 +120,9 @@ func (b *batchTx) loadEach(ctx context.Context, req ledger.LoadRequest) (snap le
 		return snap, err
 	}
 	if snap.Transfers, err = b.Transfers(ctx, req.TransferIDs); err != nil {
+		return snap, err
+	}
+	if snap.Refusals, err = b.Refusals(ctx, req.TransferIDs); err != nil {
 		return snap, err
 	}
 	if snap.Pending, err = b.Pending(ctx, req.PendingIDs); err != nil {

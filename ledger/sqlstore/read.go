@@ -119,6 +119,29 @@ func (s *Store) transfers(ctx context.Context, q queryer, ids []string) (map[str
 	return out, nil
 }
 
+// Refusals implements ledger.Store.
+func (s *Store) Refusals(ctx context.Context, ids []string) (map[string]ledger.Refusal, error) {
+	return s.refusals(ctx, s.db.Read, ids)
+}
+
+func (s *Store) refusals(ctx context.Context, q queryer, ids []string) (map[string]ledger.Refusal, error) {
+	out := make(map[string]ledger.Refusal)
+	err := s.chunked(ids, func(part []string) error {
+		return scanRowsArgs(ctx, q, `SELECT `+refusalColumns+` FROM ledger_refusals WHERE id IN (`+sqldb.Marks(len(part))+`)`, sqldb.Args(part), func(r scanner) error {
+			rf, err := scanRefusal(r)
+			if err != nil {
+				return err
+			}
+			out[rf.Transfer.ID] = rf
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read refusals: %w", err)
+	}
+	return out, nil
+}
+
 func queryTransfers(ctx context.Context, q queryer, stmt string, args []any, fn func(ledger.StoredTransfer)) error {
 	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
@@ -242,6 +265,19 @@ func (s *Store) Scan(ctx context.Context, v ledger.ScanVisitor) error {
 	if err != nil {
 		return fmt.Errorf("scan batches: %w", err)
 	}
+	err = scanRows(ctx, tx, `SELECT `+refusalColumns+` FROM ledger_refusals ORDER BY ts`, func(r scanner) error {
+		rf, err := scanRefusal(r)
+		if err != nil {
+			return err
+		}
+		if v.Refusal == nil {
+			return nil
+		}
+		return v.Refusal(rf)
+	})
+	if err != nil {
+		return fmt.Errorf("scan refusals: %w", err)
+	}
 	err = scanRows(ctx, tx, `SELECT `+transferColumns+` FROM ledger_transfers ORDER BY ts`, func(r scanner) error {
 		t, err := scanTransfer(r)
 		if err != nil {
@@ -286,7 +322,12 @@ func (s *Store) Scan(ctx context.Context, v ledger.ScanVisitor) error {
 
 // scanRows runs a query and calls fn on each row until fn fails.
 func scanRows(ctx context.Context, q queryer, stmt string, fn func(scanner) error) error {
-	rows, err := q.QueryContext(ctx, stmt)
+	return scanRowsArgs(ctx, q, stmt, nil, fn)
+}
+
+// scanRowsArgs is scanRows for a query with arguments.
+func scanRowsArgs(ctx context.Context, q queryer, stmt string, args []any, fn func(scanner) error) error {
+	rows, err := q.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return err
 	}

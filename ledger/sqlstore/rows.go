@@ -15,6 +15,11 @@ const transferColumns = `ts, id, debit_account_id, credit_account_id, amount, cu
 
 const transferColumnCount = 21
 
+const refusalColumns = `id, ts, batch_seq, debit_account_id, credit_account_id, amount, currency, code, flags, pending_id, timeout_ns, metadata,` +
+	` error_code, error_message, row_hash`
+
+const refusalColumnCount = 15
+
 const pendingColumns = `id, debit_account_id, credit_account_id, amount, currency, expires_us, state`
 
 // Time is stored as int64 microseconds since the Unix epoch, UTC, on both
@@ -53,6 +58,33 @@ func transferArgs(args []any, t *ledger.StoredTransfer) []any {
 		int64(t.Timeout/time.Second), t.Metadata, t.BatchSeq,
 		t.DebitAfter.DebitsPosted, t.DebitAfter.CreditsPosted, t.DebitAfter.DebitsPending, t.DebitAfter.CreditsPending,
 		t.CreditAfter.DebitsPosted, t.CreditAfter.CreditsPosted, t.CreditAfter.DebitsPending, t.CreditAfter.CreditsPending, t.RowHash)
+}
+
+func scanRefusal(r scanner) (ledger.Refusal, error) {
+	var rf ledger.Refusal
+	var ts, timeout int64
+	t := &rf.Transfer
+	err := r.Scan(&t.ID, &ts, &rf.BatchSeq, &t.DebitAccountID, &t.CreditAccountID, &t.Amount, &t.Currency, &t.Code, &t.Flags, &t.PendingID, &timeout, &t.Metadata,
+		&rf.Code, &rf.Message, &rf.RowHash)
+	t.Timestamp = fromMicros(ts)
+	t.Timeout = time.Duration(timeout)
+	return rf, err
+}
+
+// refusalArgs passes the text fields of the transfer as bytes: they are
+// stored exactly as given, whatever they hold (see the migration).
+func refusalArgs(args []any, rf *ledger.Refusal) []any {
+	t := &rf.Transfer
+	return append(args, t.ID, micros(t.Timestamp), rf.BatchSeq, bytesOf(t.DebitAccountID), bytesOf(t.CreditAccountID), t.Amount, bytesOf(t.Currency),
+		bytesOf(t.Code), uint32(t.Flags), bytesOf(t.PendingID), int64(t.Timeout), bytesOf(t.Metadata), rf.Code, rf.Message, rf.RowHash)
+}
+
+// bytesOf returns s as bytes, never nil: a nil []byte is NULL to the drivers.
+func bytesOf(s string) []byte {
+	if s == "" {
+		return []byte{}
+	}
+	return []byte(s)
 }
 
 func scanPending(r scanner) (ledger.PendingTransfer, error) {

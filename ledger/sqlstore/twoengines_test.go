@@ -30,7 +30,8 @@ type submission struct {
 // hammer a hot merchant account and p2p payments between wallets with
 // limited funds, and submit some transfer ids to both at once. Whatever
 // interleaving the database allows, every transfer must commit at most
-// once, no wallet may go below zero, and the hash chain must stay whole.
+// once, every refusal is answered alike by both engines, no wallet may go
+// below zero, and the hash chain must stay whole.
 func TestTwoEnginesOneDatabase(t *testing.T) {
 	t.Parallel()
 	sqldbtest.Each(t, func(t *testing.T, url string) {
@@ -98,6 +99,11 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 							// client retrying against another instance would.
 							tr.DebitAccountID, tr.Code, tr.Amount = "bank", "topup", 1+rng.Int64N(100)
 							targets = engines[:]
+						case r == 8:
+							// An overdraw sent to both: one refuses it, the
+							// other replays that refusal.
+							tr.Amount = 1 << 40
+							targets = engines[:]
 						}
 						mine = append(mine, submitAll(ctx, targets, tr))
 					}
@@ -118,17 +124,31 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 			committed[tr.ID] = tr
 			ids = append(ids, tr.ID)
 		}
-		refused, replayed := 0, 0
+		refused, replayed, refusedTwice := 0, 0, 0
+		var refusals []submission
 		for _, s := range subs {
 			id := s.transfer.ID
 			require.NoError(t, s.err, id)
 			ids = append(ids, id)
 			if err := s.results[0].Err; err != nil {
-				// Only a payment or p2p transfer (sent to one engine) may
-				// be refused, and only for want of funds.
-				require.Len(t, s.results, 1, id)
-				require.Equal(t, ledger.ExceedsCredits, cashless.ErrorCode(err), "%s: %v", id, err)
+				// Only a payment or p2p transfer may be refused, and only
+				// for want of funds. Sent to both engines, one refuses it
+				// and the other replays the refusal.
+				originals := 0
+				for _, r := range s.results {
+					require.Equal(t, ledger.ExceedsCredits, cashless.ErrorCode(r.Err), "%s: %v", id, r.Err)
+					require.Equal(t, s.results[0].Timestamp, r.Timestamp, id)
+					require.False(t, r.Timestamp.IsZero(), id)
+					if !r.Replayed {
+						originals++
+					}
+				}
+				require.Equal(t, 1, originals, "%s: want one refusal and the rest replays", id)
+				if len(s.results) > 1 {
+					refusedTwice++
+				}
 				refused++
+				refusals = append(refusals, s)
 				continue
 			}
 			originals := 0
@@ -147,7 +167,16 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 			committed[id] = tr
 		}
 		require.Positive(t, refused, "no overdraw was refused: the funds are not limited enough")
+		require.Positive(t, refusedTwice, "no overdraw was sent to both engines")
 		require.Positive(t, replayed, "no transfer was sent to both engines")
+
+		// Each engine answers every refusal, whichever engine recorded it,
+		// with the refusal as first answered, now that funds may suffice.
+		for _, s := range refusals {
+			for _, r := range submitAll(ctx, engines[:], s.transfer).results {
+				require.Equal(t, ledger.Result{Err: s.results[0].Err, Timestamp: s.results[0].Timestamp, Replayed: true}, r, s.transfer.ID)
+			}
+		}
 		t.Logf("%d submissions: %d committed, %d refused, %d replayed", len(subs), len(committed)-len(fund), refused, replayed)
 
 		// The database holds exactly the committed transfers.
@@ -187,6 +216,7 @@ func TestTwoEnginesOneDatabase(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, report.OK(), "verify: %+v", report.Problems)
 		require.Equal(t, int64(len(committed)), report.Transfers)
+		require.Equal(t, int64(refused), report.Refusals)
 		require.Equal(t, int64(len(accounts)), report.Accounts)
 	})
 }

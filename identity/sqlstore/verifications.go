@@ -1,0 +1,45 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/sqldb"
+)
+
+// UpdateVerification implements identity.Store. The row is created empty
+// first when missing (INSERT IGNORE), so that it can always be locked: two
+// instances sending a user's first code then queue on the row instead of
+// both inserting it.
+func (s *Store) UpdateVerification(ctx context.Context, userID, channel string, fn func(v *identity.VerificationRecord) bool) error {
+	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.db.Dialect.InsertIgnore()+` INTO identity_verifications (user_id, channel) VALUES (?,?)`,
+			userID, channel); err != nil {
+			return fmt.Errorf("create verification: %w", err)
+		}
+		var v identity.VerificationRecord
+		var expires, windowStart, lastSent, verified int64
+		err := tx.QueryRowContext(ctx, `SELECT value_index, code_hash, tries, expires_us, sends, window_start_us, last_sent_us, verified_us`+
+			` FROM identity_verifications WHERE user_id = ? AND channel = ?`+s.db.Dialect.ForUpdate(), userID, channel).
+			Scan(&v.ValueIndex, &v.CodeHash, &v.Tries, &expires, &v.Sends, &windowStart, &lastSent, &verified)
+		if err != nil {
+			return fmt.Errorf("read verification: %w", err)
+		}
+		v.Expires, v.WindowStart = sqldb.FromMicros(expires), sqldb.FromMicros(windowStart)
+		v.LastSent, v.Verified = sqldb.FromMicros(lastSent), sqldb.FromMicros(verified)
+		if !fn(&v) {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE identity_verifications SET value_index = ?, code_hash = ?, tries = ?, expires_us = ?,`+
+			` sends = ?, window_start_us = ?, last_sent_us = ?, verified_us = ? WHERE user_id = ? AND channel = ?`,
+			nullBytes(v.ValueIndex), nullBytes(v.CodeHash), v.Tries, sqldb.Micros(v.Expires), v.Sends,
+			sqldb.Micros(v.WindowStart), sqldb.Micros(v.LastSent), sqldb.Micros(v.Verified), userID, channel)
+		if err != nil {
+			return fmt.Errorf("write verification: %w", err)
+		}
+		return nil
+	})
+	return wrap("update verification", err)
+}
