@@ -19,7 +19,7 @@ import (
 // the call's own when a rerun finds it stored: insertOnce. Some writes leave
 // no such trace in their own rows: a failed login adds one to a counter, a
 // TOTP code is spent by raising the last step, a logout sets a revocation
-// time, and a rerun could not tell its earlier run's change from another
+// time, a verification code's send or try updates its counts, and a rerun could not tell its earlier run's change from another
 // call's. Those record the id of their call in identity_attempts in the
 // same transaction: firstRun.
 

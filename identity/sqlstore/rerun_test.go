@@ -226,3 +226,42 @@ func TestAttemptsExpire(t *testing.T) {
 		require.Equal(t, recent, ids[0])
 	})
 }
+
+// A code sent and a try counted in a transaction whose commit was lost
+// count once, and fn's last run reports what was stored: a rerun of a send
+// does not find its own code and refuse to send, nor a try count twice.
+func TestUpdateVerificationAfterLostCommit(t *testing.T) {
+	eachDialectAmbiguous(t, func(t *testing.T, b *ambiguousBundle) {
+		u := user(1)
+		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
+		hash := []byte("0123456789abcdef0123456789abcdef")
+		var sawPending bool
+		send := func() error {
+			return b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelPhone, func(v *identity.VerificationRecord) bool {
+				sawPending = v.CodeHash != nil
+				v.ValueIndex, v.CodeHash, v.Sends, v.LastSent = u.PhoneIndex, hash, v.Sends+1, t0
+				return true
+			})
+		}
+		require.NoError(t, b.run(t, send))
+		require.False(t, sawPending, "the last run was the one that found no code pending")
+
+		var tries int
+		try := func() error {
+			return b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelPhone, func(v *identity.VerificationRecord) bool {
+				v.Tries++
+				tries = v.Tries
+				return true
+			})
+		}
+		require.NoError(t, b.run(t, try))
+		require.Equal(t, 1, tries)
+
+		var got identity.VerificationRecord
+		require.NoError(t, b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelPhone, func(v *identity.VerificationRecord) bool {
+			got = *v
+			return false
+		}))
+		require.Equal(t, identity.VerificationRecord{ValueIndex: u.PhoneIndex, CodeHash: hash, Sends: 1, Tries: 1, LastSent: t0}, got)
+	})
+}

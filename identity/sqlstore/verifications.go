@@ -13,8 +13,17 @@ import (
 // first when missing (INSERT IGNORE), so that it can always be locked: two
 // instances sending a user's first code then queue on the row instead of
 // both inserting it.
+//
+// A rerun would read the state its earlier run wrote (a code just sent, a
+// try counted), so the call records its attempt (firstRun): a run that
+// finds it stored writes nothing, and fn's last run is the one that
+// committed.
 func (s *Store) UpdateVerification(ctx context.Context, userID, channel string, fn func(v *identity.VerificationRecord) bool) error {
+	attempt := newAttempt()
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
+		if first, err := s.firstRun(ctx, tx, attempt); err != nil || !first {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.db.Dialect.InsertIgnore()+` INTO identity_verifications (user_id, channel) VALUES (?,?)`,
 			userID, channel); err != nil {
 			return fmt.Errorf("create verification: %w", err)
