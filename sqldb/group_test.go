@@ -192,7 +192,10 @@ func TestGroupBrokenTransactionFallsBackToOneCallEach(t *testing.T) {
 		for i := range n {
 			if i == 3 {
 				require.Error(t, errs[i])
-				require.Equal(t, int32(3), runs[i].Load(), "the call ran in the batch, in the batch with savepoints, then alone")
+				// It ran in the batch, in the batch with savepoints, then
+				// alone; when it was queued last, the batch's commit itself
+				// failed and every call went alone without the savepoint run.
+				require.Contains(t, []int32{2, 3}, runs[i].Load(), "the call ran in the batch, perhaps with savepoints, then alone")
 				continue
 			}
 			require.NoError(t, errs[i], "call %d", i)
