@@ -19,7 +19,7 @@ func TestLimits(t *testing.T) {
 		t.Parallel()
 		b := setup(t, url, setupOptions{})
 		ada, bob := b.user(t, "ada", 0), b.user(t, "bob", 0) // tier 0: HK$3,000 a day
-		b.fund(t, ada.ID, 3_000_00) // tier 0 tops up HK$3,000 a day at most
+		b.fund(t, ada.ID, 3_000_00)                          // tier 0 tops up HK$3,000 a day at most
 
 		t.Run("concurrent sends never pass the cap", func(t *testing.T) {
 			const amount, senders = 700_00, 50 // only 4 fit under HK$3,000

@@ -138,8 +138,9 @@ type setupOptions struct {
 	autoTopup   bool
 	limits      func(*wallet.Options)
 	// ledger, when set, wraps the ledger the wallet calls (say, to make
-	// it fail).
+	// it fail), and store the wallet's store (say, to watch it).
 	ledger func(ledger.Service) ledger.Service
+	store  func(wallet.Store) wallet.Store
 	// manualReconcile turns the background reconciler off, for a test
 	// that must run each pass itself; it says why. Every other test runs
 	// with a live reconciler, as a server does.
@@ -198,7 +199,11 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 	if so.ledger != nil {
 		l = so.ledger(eng)
 	}
-	b.wallets, err = wallet.New(store, b.dir, l, conn, v, opts)
+	var ws wallet.Store = store
+	if so.store != nil {
+		ws = so.store(store)
+	}
+	b.wallets, err = wallet.New(ws, b.dir, l, conn, v, opts)
 	require.NoError(t, err)
 	ready.Done()
 	t.Cleanup(func() {
