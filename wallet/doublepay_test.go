@@ -54,7 +54,7 @@ func (b *testBundle) landed(t *testing.T, userID string, fs []*wallet.Funding) i
 	var sum int64
 	for _, f := range fs {
 		got := b.waitFunding(t, userID, f.ID)
-		require.Equal(t, wallet.StatusSucceeded, got.Status, got.ID)
+		require.Equal(t, wallet.StatusSucceeded, got.Status, "%s %s", got.ID, got.FailureCode)
 		sum += got.Amount.Minor
 	}
 	return sum
@@ -130,7 +130,7 @@ func TestAutoTopupPaysARequestOnce(t *testing.T) {
 			require.NoError(t, b.wallets.Reconcile(b.ctx))
 			time.Sleep(5 * reconcileInterval) // and so would the live one
 			_, _, err = b.wallets.PayRequest(b.ctx, ada.ID, req.ID, "", "again")
-			require.Equal(t, wallet.ERequestAlreadyPaid, code(err), "the payer pays again while the first payment waits")
+			require.Equal(t, wallet.ERequestAlreadyPaid, code(err), "the payer pays again while the first payment waits: %v", err)
 
 			res := <-first
 			require.NoError(t, res.err)

@@ -182,9 +182,15 @@ func TestParkedIntent(t *testing.T) {
 		bl.set(false, ids["stuck"]) // the ledger is back, but for one transfer
 
 		p2p := func() intent.Stats { return b.wallets.Stats()[0] }
+		tries := func() (n int) {
+			require.NoError(t, b.db.Read.QueryRowContext(b.ctx, `SELECT tries FROM wallet_transfers WHERE id = ?`, ids["stuck"]).Scan(&n))
+			return n
+		}
 		for try := 1; try <= 3; try++ {
 			b.clock.Advance(time.Minute) // past the lease, and past any pause so far (2s, 4s)
-			require.Eventually(t, func() bool { return bl.brokenTries() == try }, 5*time.Second, time.Millisecond, "try %d", try)
+			// The try is recorded, with its pause, before the clock moves on.
+			require.Eventually(t, func() bool { return tries() == try }, 5*time.Second, time.Millisecond, "try %d", try)
+			require.Equal(t, try, bl.brokenTries())
 		}
 		require.Eventually(t, func() bool { return p2p().Parked == 1 }, 5*time.Second, time.Millisecond)
 		require.Equal(t, intent.Stats{Kind: "p2p", Driven: 2, Errors: 3, Parked: 1}, p2p())

@@ -156,9 +156,11 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 	dialect, _, err := sqldb.ParseURL(url)
 	require.NoError(t, err)
 
-	db, err := sqldb.Open(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
+	// Every bundle has a wallet database of its own, of url's dialect:
+	// two bundles of one test (parallel subtests, say) must not share
+	// rows, or one's reconciler would drive the other's intents against
+	// its own ledger.
+	db := sqldbtest.Open(t, dialect)
 	require.NoError(t, sqlstore.Migrate(ctx, db))
 	store := sqlstore.New(db)
 
