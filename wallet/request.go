@@ -128,7 +128,10 @@ func (w *Wallets) PayRequest(ctx context.Context, userID, reqID, totpCode, idemp
 			ClientKey:      idempotencyKey,
 		}
 		t, err := w.send(ctx, it, totpCode)
-		if err == errAttemptFailed {
+		if cashless.ErrorCode(err) == ERequestNotPending {
+			// The attempt raced for failed, or another call paid the
+			// request (or it was declined or expired) after it was read
+			// above: read it again and answer by what it is now.
 			continue
 		}
 		if err != nil {

@@ -27,7 +27,8 @@ import (
 	"github.com/cashless-dev/cashless/wallet/sqlstore"
 )
 
-// validTOTP is the one code the test directory accepts.
+// validTOTP is the one code the test directory accepts, once per user:
+// like identity, it refuses a code that was already used.
 const validTOTP = "123456"
 
 // directory is an in-memory Directory: identity is another service, and
@@ -35,6 +36,7 @@ const validTOTP = "123456"
 type directory struct {
 	mu    sync.Mutex
 	users map[string]*identity.User
+	used  map[string]bool // users whose code was used
 }
 
 func (d *directory) add(u *identity.User) {
@@ -89,9 +91,10 @@ func (d *directory) VerifyTOTP(_ context.Context, uid, code string) error {
 		return nil
 	case code == "":
 		return cashless.Errorf(identity.ETOTPRequired, "a TOTP code is required")
-	case code != validTOTP:
-		return cashless.Errorf(identity.EInvalidTOTP, "wrong code")
+	case code != validTOTP || d.used[uid]:
+		return cashless.Errorf(identity.EInvalidTOTP, "wrong or used code")
 	}
+	d.used[uid] = true
 	return nil
 }
 
@@ -134,7 +137,18 @@ type setupOptions struct {
 	withdrawals *bank.SimOptions
 	autoTopup   bool
 	limits      func(*wallet.Options)
+	// ledger, when set, wraps the ledger the wallet calls (say, to make
+	// it fail), and store the wallet's store (say, to watch it).
+	ledger func(ledger.Service) ledger.Service
+	store  func(wallet.Store) wallet.Store
+	// manualReconcile turns the background reconciler off, for a test
+	// that must run each pass itself; it says why. Every other test runs
+	// with a live reconciler, as a server does.
+	manualReconcile bool
 }
+
+// reconcileInterval is how often the live reconciler of a test runs.
+const reconcileInterval = 20 * time.Millisecond
 
 func setup(t *testing.T, url string, so setupOptions) *testBundle {
 	t.Helper()
@@ -142,9 +156,11 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 	dialect, _, err := sqldb.ParseURL(url)
 	require.NoError(t, err)
 
-	db, err := sqldb.Open(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
+	// Every bundle has a wallet database of its own, of url's dialect:
+	// two bundles of one test (parallel subtests, say) must not share
+	// rows, or one's reconciler would drive the other's intents against
+	// its own ledger.
+	db := sqldbtest.Open(t, dialect)
 	require.NoError(t, sqlstore.Migrate(ctx, db))
 	store := sqlstore.New(db)
 
@@ -159,7 +175,7 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 	require.NoError(t, err)
 
 	b := &testBundle{ctx: ctx, db: db, store: store, ledger: eng, lstore: lstore, vault: v,
-		dir:   &directory{users: map[string]*identity.User{}},
+		dir:   &directory{users: map[string]*identity.User{}, used: map[string]bool{}},
 		clock: testclock.New(time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC))}
 	var ready sync.WaitGroup
 	ready.Add(1)
@@ -174,11 +190,22 @@ func setup(t *testing.T, url string, so setupOptions) *testBundle {
 		t.Cleanup(out.Close)
 		conn = &splitBank{in: b.bank, out: out}
 	}
-	opts := wallet.Options{AutoTopup: so.autoTopup, AutoTopupWait: 3 * time.Second, ReconcileInterval: -1, Now: b.clock.Now}
+	opts := wallet.Options{AutoTopup: so.autoTopup, AutoTopupWait: 3 * time.Second, ReconcileInterval: reconcileInterval, Now: b.clock.Now}
+	if so.manualReconcile {
+		opts.ReconcileInterval = -1
+	}
 	if so.limits != nil {
 		so.limits(&opts)
 	}
-	b.wallets, err = wallet.New(store, b.dir, eng, conn, v, opts)
+	var l ledger.Service = eng
+	if so.ledger != nil {
+		l = so.ledger(eng)
+	}
+	var ws wallet.Store = store
+	if so.store != nil {
+		ws = so.store(store)
+	}
+	b.wallets, err = wallet.New(ws, b.dir, l, conn, v, opts)
 	require.NoError(t, err)
 	ready.Done()
 	t.Cleanup(func() {

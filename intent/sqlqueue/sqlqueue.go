@@ -16,6 +16,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/cashless-dev/cashless/intent"
@@ -95,9 +96,13 @@ func (q *Queue) Claim(ctx context.Context, id string, l intent.Lease, now time.T
 
 // Tried implements intent.Queue.
 func (q *Queue) Tried(ctx context.Context, id string, l intent.Lease, retry time.Time, parkAt int, reason string) (bool, error) {
+	// Cut to the column, and to valid UTF-8: MySQL refuses a broken
+	// sequence (a multibyte character cut in two), and the intent could
+	// then never be parked.
 	if len(reason) > maxReason {
 		reason = reason[:maxReason]
 	}
+	reason = strings.ToValidUTF8(reason, "")
 	var parked string
 	err := q.group.Do(ctx, func(tx *sql.Tx) error {
 		parked = ""
