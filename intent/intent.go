@@ -66,7 +66,7 @@ type Queue interface {
 	// reports whether l now holds the intent.
 	Claim(ctx context.Context, id string, l Lease, now time.Time) (bool, error)
 	// Tried records a failed drive under l: the intent's tries go up by
-	// one and it waits until retry before it is due again; when the tries
+	// one, l's lease ends, and it waits until retry before it is due again; when the tries
 	// reach parkAt it is parked with reason. It reports whether the
 	// intent is parked now. It does nothing for a lease l no longer holds.
 	Tried(ctx context.Context, id string, l Lease, retry time.Time, parkAt int, reason string) (parked bool, err error)

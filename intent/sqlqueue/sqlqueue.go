@@ -108,13 +108,13 @@ func (q *Queue) Tried(ctx context.Context, id string, l intent.Lease, retry time
 		parked = ""
 		// parked is set first: MySQL evaluates SET left to right with the
 		// values already assigned, SQLite with the old ones; this order
-		// reads the old tries in both.
-		// The lease_until_us condition makes a run again after an
-		// ambiguous commit count the try once.
+		// reads the old tries in both. The try ends the lease (its token
+		// is cleared), so a run again after an ambiguous commit finds no
+		// row of l's and counts the try once.
 		if _, err := tx.ExecContext(ctx, `UPDATE `+q.table+`
-			SET parked = CASE WHEN tries + 1 >= ? THEN ? ELSE parked END, tries = tries + 1, lease_until_us = ?
-			WHERE id = ? AND lease_token = ? AND status = ? AND lease_until_us <> ?`,
-			parkAt, reason, sqldb.Micros(retry), id, l.Token, q.open, sqldb.Micros(retry)); err != nil {
+			SET parked = CASE WHEN tries + 1 >= ? THEN ? ELSE parked END, tries = tries + 1, lease_until_us = ?, lease_token = ''
+			WHERE id = ? AND lease_token = ? AND status = ?`,
+			parkAt, reason, sqldb.Micros(retry), id, l.Token, q.open); err != nil {
 			return fmt.Errorf("record a failed try: %w", err)
 		}
 		return tx.QueryRowContext(ctx, `SELECT parked FROM `+q.table+` WHERE id = ?`, id).Scan(&parked)
