@@ -13,9 +13,12 @@ import (
 // Stable error codes of the identity service (the API maps each to an
 // HTTP status in one place).
 const (
-	// EPhoneTaken: another user has this phone number.
+	// EPhoneTaken: another user confirmed this phone number, or
+	// UnconfirmedHolders users hold it unconfirmed; also a signup repeated
+	// with the password of an account holding it unconfirmed, and a
+	// confirmation that another account won.
 	EPhoneTaken = "phone_taken"
-	// EEmailTaken: another user has this email address.
+	// EEmailTaken: as EPhoneTaken, for an email address.
 	EEmailTaken = "email_taken"
 	// EUsernameTaken: another user has this username.
 	EUsernameTaken = "username_taken"
@@ -193,12 +196,15 @@ type Service interface {
 	// email (channel ChannelPhone or ChannelEmail), replacing any pending
 	// code: EAlreadyVerified once it is confirmed, ENoEmail for the email
 	// of a user without one, EVerificationThrottled (with RetryAfter) when
-	// a code went out too recently or too often.
+	// a code went out too recently or too often, EPhoneTaken or
+	// EEmailTaken once another account confirmed the value.
 	SendVerification(ctx context.Context, userID, channel string) (*Verification, error)
 	// ConfirmVerification confirms the user's phone or email with the code
-	// sent to it: EInvalidCode for a wrong code, EVerificationNotPending
-	// when no code is pending (none was sent, it expired, or its tries are
-	// used up), EAlreadyVerified, ENoEmail.
+	// sent to it, making the user its one holder: EInvalidCode for a wrong
+	// code, EVerificationNotPending when no code is pending (none was
+	// sent, it expired, or its tries are used up), EAlreadyVerified,
+	// ENoEmail, and EPhoneTaken or EEmailTaken when another account
+	// confirmed the value first.
 	ConfirmVerification(ctx context.Context, userID, channel, code string) (*Verification, error)
 
 	// EnrolTOTP starts (or restarts) a TOTP enrolment:

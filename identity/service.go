@@ -73,6 +73,9 @@ func (s *Identity) Signup(ctx context.Context, in SignupInput) (*User, *Tokens, 
 			return nil, nil, err
 		}
 	}
+	if err := s.refuseRepeat(ctx, u, in.Password); err != nil {
+		return nil, nil, err
+	}
 	ses, tokens, err := s.newSession(ctx, u.ID, in.Client, now)
 	if err != nil {
 		return nil, nil, err
@@ -86,21 +89,27 @@ func (s *Identity) Signup(ctx context.Context, in SignupInput) (*User, *Tokens, 
 }
 
 // Login implements Service. An unknown user and a wrong password give the
-// same error after the same hashing work. The failure that reaches a limit
-// already answers ELoginLocked.
+// same error after the same hashing work. By a confirmed phone or email
+// the login opens its holder; by one no one has confirmed, the first of
+// its unconfirmed holders (at most UnconfirmedHolders) whose password
+// matches, so that a user can log in before confirming and a squatter's
+// account does not stand in the owner's way. Each account is throttled on
+// its own: one that is locked is not tried. The failure that reaches a
+// limit already answers ELoginLocked.
 func (s *Identity) Login(ctx context.Context, in LoginInput) (*User, *Tokens, error) {
 	key, keys, err := s.loginKeys(in)
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := s.store.FindUser(ctx, key)
-	switch {
-	case cashless.ErrorCode(err) == EUserNotFound:
-		rec = nil
-	case err != nil:
-		return nil, nil, fmt.Errorf("log in: %w", err)
-	default:
-		keys.account = "usr:" + rec.ID
+	candidates, err := s.loginCandidates(ctx, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(candidates) > 0 {
+		keys.accounts = nil
+		for _, c := range candidates {
+			keys.accounts = append(keys.accounts, "usr:"+c.ID)
+		}
 	}
 	now := s.now()
 	throttled, err := s.checkLocked(ctx, keys, now)
@@ -108,31 +117,41 @@ func (s *Identity) Login(ctx context.Context, in LoginInput) (*User, *Tokens, er
 		return nil, nil, err
 	}
 
-	hash := s.dummyHash
-	if rec != nil {
-		hash = rec.PasswordHash
+	// The accounts still open to a try, and the keys a failure counts on.
+	tried := throttleKeys{ip: keys.ip}
+	var open []*UserRecord
+	for i, c := range candidates {
+		if throttled[keys.accounts[i]].LockedUntil.After(now) {
+			continue
+		}
+		open = append(open, c)
+		tried.accounts = append(tried.accounts, keys.accounts[i])
 	}
-	ok, err := checkPasswordHash(in.Password, hash)
+	if len(candidates) == 0 {
+		tried.accounts = keys.accounts
+	}
+	rec, err := s.matchPassword(open, in.Password)
 	if err != nil {
-		return nil, nil, fmt.Errorf("log in: %w", err)
+		return nil, nil, err
 	}
-	if !ok || rec == nil {
-		return nil, nil, s.recordFailure(ctx, keys, now,
+	if rec == nil {
+		return nil, nil, s.recordFailure(ctx, tried, now,
 			cashless.Errorf(EInvalidCredentials, "The phone number, email or password is not correct."))
 	}
+	account := throttleKeys{accounts: []string{"usr:" + rec.ID}, ip: keys.ip}
 	if rec.TOTPEnabled {
 		if in.TOTPCode == "" {
 			return nil, nil, &cashless.Error{Code: ETOTPRequired, Param: "totp_code", Message: "A TOTP code is required."}
 		}
 		if err := s.spendTOTP(ctx, rec, in.TOTPCode, now, false); err != nil {
 			if cashless.ErrorCode(err) == EInvalidTOTP {
-				return nil, nil, s.recordFailure(ctx, keys, now, err)
+				return nil, nil, s.recordFailure(ctx, account, now, err)
 			}
 			return nil, nil, err
 		}
 	}
-	if _, ok := throttled[keys.account]; ok {
-		if err := s.store.ResetThrottle(ctx, keys.account); err != nil {
+	if _, ok := throttled[account.accounts[0]]; ok {
+		if err := s.store.ResetThrottle(ctx, account.accounts[0]); err != nil {
 			return nil, nil, fmt.Errorf("log in: %w", err)
 		}
 	}
@@ -150,8 +169,30 @@ func (s *Identity) Login(ctx context.Context, in LoginInput) (*User, *Tokens, er
 	return user, tokens, nil
 }
 
+// matchPassword returns the first of recs whose password is password, or
+// nil. With no recs it hashes against a dummy hash, so that a login naming
+// no one costs what a wrong password costs.
+func (s *Identity) matchPassword(recs []*UserRecord, password string) (*UserRecord, error) {
+	if len(recs) == 0 {
+		if _, err := checkPasswordHash(password, s.dummyHash); err != nil {
+			return nil, fmt.Errorf("log in: %w", err)
+		}
+		return nil, nil
+	}
+	for _, rec := range recs {
+		ok, err := checkPasswordHash(password, rec.PasswordHash)
+		if err != nil {
+			return nil, fmt.Errorf("log in: %w", err)
+		}
+		if ok {
+			return rec, nil
+		}
+	}
+	return nil, nil
+}
+
 // loginKeys validates how a login names its user and returns the lookup
-// key and the throttle keys for an unknown user.
+// key and the throttle keys of a login that names no account.
 func (s *Identity) loginKeys(in LoginInput) (UserKey, throttleKeys, error) {
 	var keys throttleKeys
 	if (in.Phone == "") == (in.Email == "") {
@@ -162,9 +203,9 @@ func (s *Identity) loginKeys(in LoginInput) (UserKey, throttleKeys, error) {
 		return key, keys, err
 	}
 	if key.PhoneIndex != nil {
-		keys.account = "phone:" + base64.RawURLEncoding.EncodeToString(key.PhoneIndex)
+		keys.accounts = []string{"phone:" + base64.RawURLEncoding.EncodeToString(key.PhoneIndex)}
 	} else {
-		keys.account = "email:" + base64.RawURLEncoding.EncodeToString(key.EmailIndex)
+		keys.accounts = []string{"email:" + base64.RawURLEncoding.EncodeToString(key.EmailIndex)}
 	}
 	if in.Password == "" || len(in.Password) > maxPasswordBytes {
 		return key, keys, &cashless.Error{Code: EInvalidCredentials, Param: "password", Message: "The phone number, email or password is not correct."}

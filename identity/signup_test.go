@@ -96,11 +96,14 @@ func TestSignupValidation(t *testing.T) {
 	})
 }
 
+// TestSignupDuplicates: a confirmed phone or email, and a username, are
+// one user's. (Unconfirmed ones are shared: claim_test.go.)
 func TestSignupDuplicates(t *testing.T) {
 	eachDialect(t, func(t *testing.T, b *testBundle) {
-		b.signup(t, "+85291234567", func(in *identity.SignupInput) {
+		ada, _ := b.signup(t, "+85291234567", func(in *identity.SignupInput) {
 			in.Email, in.Username = "ada@example.com", "ada"
 		})
+		b.confirm(t, ada)
 		for _, tc := range []struct {
 			phone, email, username string
 			code, param            string
@@ -113,7 +116,7 @@ func TestSignupDuplicates(t *testing.T) {
 			// translation of duplicate keys.
 			{"+85291234567", "", "phone_index", identity.EPhoneTaken, "phone"},
 		} {
-			_, _, err := b.svc.Signup(b.ctx, identity.SignupInput{Phone: tc.phone, Email: tc.email, Username: tc.username, Name: "B", Password: password})
+			_, _, err := b.svc.Signup(b.ctx, identity.SignupInput{Phone: tc.phone, Email: tc.email, Username: tc.username, Name: "B", Password: "another password"})
 			e := requireCode(t, tc.code, err)
 			require.Equal(t, tc.param, e.Param)
 			require.NotContains(t, err.Error(), tc.phone)

@@ -12,15 +12,23 @@ import (
 // internal.
 type Store interface {
 	// CreateUser stores a new user and its first session in one
-	// transaction: EPhoneTaken, EEmailTaken or EUsernameTaken when a unique
-	// key is already used.
+	// transaction. A phone or email blocks no one until it is confirmed:
+	// it fails with EPhoneTaken or EEmailTaken when another user confirmed
+	// the value, or when UnconfirmedHolders users already hold it
+	// unconfirmed, and with EUsernameTaken when the username is used.
 	CreateUser(ctx context.Context, u *UserRecord, s *SessionRecord) error
 	// User returns a user by id: EUserNotFound.
 	User(ctx context.Context, id string) (*UserRecord, error)
 	// Users returns the users of the ids that exist, by id.
 	Users(ctx context.Context, ids []string) (map[string]*UserRecord, error)
-	// FindUser returns the user with the one key k sets: EUserNotFound.
+	// FindUser returns the user with the one key k sets: by a phone or
+	// email, the one user who confirmed it. EUserNotFound when there is
+	// none, even if users hold the value unconfirmed (see Claimants).
 	FindUser(ctx context.Context, k UserKey) (*UserRecord, error)
+	// Claimants returns the users who hold the phone or email k sets
+	// without having confirmed it, and whose claim was not released, oldest
+	// first and at most UnconfirmedHolders of them; none for a username.
+	Claimants(ctx context.Context, k UserKey) ([]*UserRecord, error)
 
 	// Throttles returns the throttle state of the keys that have one.
 	Throttles(ctx context.Context, keys []string) (map[string]Throttle, error)
@@ -81,6 +89,15 @@ type Store interface {
 	// other updates of the same state: concurrent sends and tries on
 	// several instances each count. fn may run more than once and must
 	// only change v.
+	//
+	// When fn confirms a value (sets Verified where it was zero), the same
+	// transaction makes the user the value's one holder: every other
+	// user's unconfirmed claim on it is released, so that it can never be
+	// confirmed. It fails with EPhoneTaken or EEmailTaken, and writes
+	// nothing, when another user confirmed the value first, or when the
+	// user's own claim on it was released or is no longer the user's
+	// phone or email. Of concurrent confirmations of one value, on any
+	// number of instances, exactly one succeeds.
 	UpdateVerification(ctx context.Context, userID, channel string, fn func(v *VerificationRecord) bool) error
 }
 
@@ -104,10 +121,14 @@ type UserRecord struct {
 	TOTPLastStep int64
 	Created      time.Time
 	// PhoneVerified and EmailVerified are read, not written: true when the
-	// channel's verification record confirmed the current phone or email
-	// index.
+	// user is the confirmed holder of the current phone or email index.
 	PhoneVerified bool
 	EmailVerified bool
+	// PhoneReleased and EmailReleased are read, not written: true when
+	// another user confirmed the phone or email this user held
+	// unconfirmed, which dropped this user's claim on it for good.
+	PhoneReleased bool
+	EmailReleased bool
 }
 
 // UserKey names a user by exactly one unique key.

@@ -136,6 +136,9 @@ func (s *Identity) SendVerification(ctx context.Context, userID, channel string)
 	if err != nil {
 		return nil, fmt.Errorf("send verification code: %w", err)
 	}
+	if released(rec, channel) {
+		return nil, releasedErr(channel)
+	}
 	u, err := s.open(ctx, rec)
 	if err != nil {
 		return nil, err
@@ -212,7 +215,11 @@ func (s *Identity) sendCode(ctx context.Context, userID, channel, to string, ind
 
 // ConfirmVerification implements Service. Every try is counted before the
 // code is compared, in the same transaction, so no number of concurrent
-// guesses gets more than MaxTries comparisons of one code.
+// guesses gets more than MaxTries comparisons of one code. The right code
+// makes the user the value's one holder in that transaction too, dropping
+// every other account's unconfirmed claim on it; it fails with EPhoneTaken
+// or EEmailTaken when another account confirmed the value first, and for
+// good once this user's claim was dropped.
 func (s *Identity) ConfirmVerification(ctx context.Context, userID, channel, code string) (*Verification, error) {
 	if err := checkChannel(channel); err != nil {
 		return nil, err
@@ -230,6 +237,9 @@ func (s *Identity) ConfirmVerification(ctx context.Context, userID, channel, cod
 		if index = rec.EmailIndex; index == nil {
 			return nil, cashless.Errorf(ENoEmail, "There is no email address to confirm.")
 		}
+	}
+	if released(rec, channel) {
+		return nil, releasedErr(channel)
 	}
 	hash := s.codeHash(userID, channel, index, code)
 	o := s.opts.Verification
@@ -310,6 +320,15 @@ func (o VerificationOptions) countSend(v *VerificationRecord, now time.Time) {
 	}
 	v.Sends++
 	v.LastSent = now
+}
+
+// released reports whether the user's claim on the channel's value was
+// dropped because another account confirmed it.
+func released(rec *UserRecord, channel string) bool {
+	if channel == ChannelEmail {
+		return rec.EmailReleased
+	}
+	return rec.PhoneReleased
 }
 
 // verifiedFor reports whether v confirmed the value whose blind index is

@@ -59,11 +59,11 @@ func TestCreateUserAfterLostCommit(t *testing.T) {
 		require.Equal(t, 1, b.count(t, "identity_sessions"))
 		require.Equal(t, 1, b.count(t, "identity_refresh_tokens"))
 
-		// Another user with the same phone is still refused.
+		// Another user with the same username is still refused.
 		dup := user(2)
-		dup.PhoneIndex = u.PhoneIndex
+		dup.Username = u.Username
 		err = b.run(t, func() error { return b.store.CreateUser(b.ctx, dup, session(dup.ID, 2)) })
-		require.Equal(t, identity.EPhoneTaken, cashless.ErrorCode(err))
+		require.Equal(t, identity.EUsernameTaken, cashless.ErrorCode(err))
 		require.Equal(t, 1, b.count(t, "identity_users"))
 
 		ses := session(u.ID, 3)

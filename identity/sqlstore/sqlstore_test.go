@@ -79,10 +79,15 @@ func TestUserRoundTrip(t *testing.T) {
 		got, err := b.store.User(b.ctx, u.ID)
 		require.NoError(t, err)
 		require.Equal(t, u, got)
-		for _, k := range []identity.UserKey{{PhoneIndex: u.PhoneIndex}, {EmailIndex: u.EmailIndex}, {Username: "ada"}} {
-			got, err := b.store.FindUser(b.ctx, k)
+		got, err = b.store.FindUser(b.ctx, identity.UserKey{Username: "ada"})
+		require.NoError(t, err)
+		require.Equal(t, u, got)
+		for _, k := range []identity.UserKey{{PhoneIndex: u.PhoneIndex}, {EmailIndex: u.EmailIndex}} {
+			_, err := b.store.FindUser(b.ctx, k)
+			require.Equal(t, identity.EUserNotFound, cashless.ErrorCode(err), "unconfirmed")
+			claimants, err := b.store.Claimants(b.ctx, k)
 			require.NoError(t, err)
-			require.Equal(t, u.ID, got.ID)
+			require.Equal(t, []*identity.UserRecord{u}, claimants)
 		}
 		_, err = b.store.FindUser(b.ctx, identity.UserKey{})
 		require.Equal(t, identity.EUserNotFound, cashless.ErrorCode(err))
@@ -102,11 +107,12 @@ func TestUserRoundTrip(t *testing.T) {
 func TestCreateUserAtomic(t *testing.T) {
 	eachDialect(t, func(t *testing.T, b *testBundle) {
 		u := user(1)
+		u.Username = "ada"
 		require.NoError(t, b.store.CreateUser(b.ctx, u, session(u.ID, 1)))
 		dup := user(2)
-		dup.PhoneIndex = u.PhoneIndex
+		dup.Username = u.Username
 		err := b.store.CreateUser(b.ctx, dup, session(dup.ID, 2))
-		require.Equal(t, identity.EPhoneTaken, cashless.ErrorCode(err))
+		require.Equal(t, identity.EUsernameTaken, cashless.ErrorCode(err))
 		require.Equal(t, 1, b.count(t, "identity_users"))
 		require.Equal(t, 1, b.count(t, "identity_sessions"))
 		require.Equal(t, 1, b.count(t, "identity_refresh_tokens"))
@@ -268,9 +274,6 @@ func TestVerificationRoundTrip(t *testing.T) {
 		flags := func() (bool, bool) {
 			got, err := b.store.User(b.ctx, u.ID)
 			require.NoError(t, err)
-			found, err := b.store.FindUser(b.ctx, identity.UserKey{PhoneIndex: u.PhoneIndex})
-			require.NoError(t, err)
-			require.Equal(t, got, found)
 			many, err := b.store.Users(b.ctx, []string{u.ID})
 			require.NoError(t, err)
 			require.Equal(t, got, many[u.ID])
@@ -287,10 +290,17 @@ func TestVerificationRoundTrip(t *testing.T) {
 			}))
 		}
 		verify(identity.ChannelPhone, u.PhoneIndex)
-		verify(identity.ChannelEmail, []byte("another email's index"))
+		err := b.store.UpdateVerification(b.ctx, u.ID, identity.ChannelEmail, func(v *identity.VerificationRecord) bool {
+			v.ValueIndex, v.CodeHash, v.Verified = []byte("another email's index"), nil, t0
+			return true
+		})
+		require.Equal(t, identity.EEmailTaken, cashless.ErrorCode(err), "a value that is not the user's is not confirmed")
 		phone, email = flags()
 		require.True(t, phone)
-		require.False(t, email, "confirmed for another value")
+		require.False(t, email)
+		found, err := b.store.FindUser(b.ctx, identity.UserKey{PhoneIndex: u.PhoneIndex})
+		require.NoError(t, err)
+		require.Equal(t, u.ID, found.ID)
 		verify(identity.ChannelEmail, u.EmailIndex)
 		phone, email = flags()
 		require.True(t, phone)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	cashless "github.com/cashless-dev/cashless"
@@ -16,13 +17,15 @@ const userColumns = `id, phone_index, email_index, username, phone_sealed, email
 	` password_hash, kyc_tier, totp_secret, totp_enabled, totp_last_step, created_us`
 
 // selectUsers reads users (as u) with the times their phone and email were
-// confirmed, 0 while not: a verification record confirms a channel only
-// for the value it was confirmed for, so a changed phone or email would
-// need confirming again.
-var selectUsers = `SELECT ` + qualified("u", userColumns) + `, COALESCE(vp.verified_us, 0), COALESCE(ve.verified_us, 0)` +
+// released and confirmed, 0 while not. A user's phone or email counts as
+// confirmed when identity_confirmed_values names the user as the holder of
+// the user's current value, so a changed phone or email would need
+// confirming again.
+var selectUsers = `SELECT ` + qualified("u", userColumns) + `, u.phone_released_us, u.email_released_us,` +
+	` COALESCE(cp.confirmed_us, 0), COALESCE(ce.confirmed_us, 0)` +
 	` FROM identity_users u` +
-	` LEFT JOIN identity_verifications vp ON vp.user_id = u.id AND vp.channel = '` + identity.ChannelPhone + `' AND vp.value_index = u.phone_index` +
-	` LEFT JOIN identity_verifications ve ON ve.user_id = u.id AND ve.channel = '` + identity.ChannelEmail + `' AND ve.value_index = u.email_index`
+	` LEFT JOIN identity_confirmed_values cp ON cp.channel = '` + identity.ChannelPhone + `' AND cp.value_index = u.phone_index AND cp.user_id = u.id` +
+	` LEFT JOIN identity_confirmed_values ce ON ce.channel = '` + identity.ChannelEmail + `' AND ce.value_index = u.email_index AND ce.user_id = u.id`
 
 // qualified prefixes every column of a comma-separated list with table.
 func qualified(table, columns string) string {
@@ -38,14 +41,29 @@ const maxIDs = 500
 
 // CreateUser implements identity.Store. The user's id is made before the
 // call, so a user of that id already stored is this call's, committed by an
-// earlier run of it, and not a taken phone.
+// earlier run of it: the run then only makes sure of the session, rather
+// than counting its own user as a holder of the phone.
 func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *identity.SessionRecord) error {
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
-		err := s.insertOnce(ctx, tx, "identity_users", "id", u.ID, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
-			u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, sqldb.Micros(u.Created))
-		if err != nil {
-			return takenError(err)
+		var stored int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM identity_users WHERE id = ?`, u.ID).Scan(&stored); err != nil {
+			return fmt.Errorf("read user: %w", err)
+		}
+		if stored == 0 {
+			if err := s.claimable(ctx, tx, identity.ChannelPhone, u.PhoneIndex); err != nil {
+				return err
+			}
+			if u.EmailIndex != nil {
+				if err := s.claimable(ctx, tx, identity.ChannelEmail, u.EmailIndex); err != nil {
+					return err
+				}
+			}
+			err := s.insertOnce(ctx, tx, "identity_users", "id", u.ID, `INSERT INTO identity_users (`+userColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+				u.ID, u.PhoneIndex, nullBytes(u.EmailIndex), nullString(u.Username), u.PhoneSealed, nullBytes(u.EmailSealed),
+				u.NameSealed, u.PasswordHash, u.KYCTier, nullBytes(u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep, sqldb.Micros(u.Created))
+			if err != nil {
+				return takenError(err)
+			}
 		}
 		return s.insertSession(ctx, tx, ses)
 	})
@@ -54,14 +72,11 @@ func (s *Store) CreateUser(ctx context.Context, u *identity.UserRecord, ses *ide
 
 // takenError turns a duplicate key on identity_users into the identity
 // code of the key; the driver's error, which quotes the value, is dropped.
+// Phones and emails have no unique key there: claimable and claim decide.
 func takenError(err error) error {
 	switch duplicateKey(err) {
 	case "":
 		return err
-	case "phone_index":
-		return &cashless.Error{Code: identity.EPhoneTaken, Param: "phone", Message: "Another user has this phone number."}
-	case "email_index":
-		return &cashless.Error{Code: identity.EEmailTaken, Param: "email", Message: "Another user has this email address."}
 	case "username":
 		return &cashless.Error{Code: identity.EUsernameTaken, Param: "username", Message: "Another user has this username."}
 	}
@@ -77,13 +92,45 @@ func (s *Store) User(ctx context.Context, id string) (*identity.UserRecord, erro
 func (s *Store) FindUser(ctx context.Context, k identity.UserKey) (*identity.UserRecord, error) {
 	switch {
 	case k.PhoneIndex != nil:
-		return s.oneUser(ctx, `u.phone_index = ?`, k.PhoneIndex)
+		return s.oneUser(ctx, `u.phone_index = ? AND cp.user_id IS NOT NULL`, k.PhoneIndex)
 	case k.EmailIndex != nil:
-		return s.oneUser(ctx, `u.email_index = ?`, k.EmailIndex)
+		return s.oneUser(ctx, `u.email_index = ? AND ce.user_id IS NOT NULL`, k.EmailIndex)
 	case k.Username != "":
 		return s.oneUser(ctx, `u.username = ?`, k.Username)
 	}
 	return nil, errUserNotFound()
+}
+
+// Claimants implements identity.Store.
+func (s *Store) Claimants(ctx context.Context, k identity.UserKey) ([]*identity.UserRecord, error) {
+	var where string
+	var arg []byte
+	switch {
+	case k.PhoneIndex != nil:
+		where, arg = `u.phone_index = ? AND u.phone_released_us = 0 AND cp.user_id IS NULL`, k.PhoneIndex
+	case k.EmailIndex != nil:
+		where, arg = `u.email_index = ? AND u.email_released_us = 0 AND ce.user_id IS NULL`, k.EmailIndex
+	default:
+		return nil, nil
+	}
+	rows, err := s.db.Read.QueryContext(ctx, selectUsers+` WHERE `+where+` ORDER BY u.created_us, u.id LIMIT `+
+		strconv.Itoa(identity.UnconfirmedHolders), arg)
+	if err != nil {
+		return nil, fmt.Errorf("read claimants: %w", err)
+	}
+	defer rows.Close()
+	var out []*identity.UserRecord
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read claimants: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read claimants: %w", err)
+	}
+	return out, nil
 }
 
 func errUserNotFound() error {
@@ -127,7 +174,7 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.U
 			}
 			out[u.ID] = u
 		}
-		if err := rows.Close(); err != nil {
+		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("read users: %w", err)
 		}
 	}
@@ -137,12 +184,14 @@ func (s *Store) Users(ctx context.Context, ids []string) (map[string]*identity.U
 func scanUser(rows *sql.Rows) (*identity.UserRecord, error) {
 	var u identity.UserRecord
 	var username sql.NullString
-	var created, phoneVerified, emailVerified int64
+	var created, phoneReleased, emailReleased, phoneVerified, emailVerified int64
 	err := rows.Scan(&u.ID, &u.PhoneIndex, &u.EmailIndex, &username, &u.PhoneSealed, &u.EmailSealed, &u.NameSealed,
-		&u.PasswordHash, &u.KYCTier, &u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &created, &phoneVerified, &emailVerified)
+		&u.PasswordHash, &u.KYCTier, &u.TOTPSecret, &u.TOTPEnabled, &u.TOTPLastStep, &created,
+		&phoneReleased, &emailReleased, &phoneVerified, &emailVerified)
 	if err != nil {
 		return nil, err
 	}
+	u.PhoneReleased, u.EmailReleased = phoneReleased > 0, emailReleased > 0
 	u.PhoneVerified, u.EmailVerified = phoneVerified > 0, emailVerified > 0
 	u.Username = username.String
 	u.Created = sqldb.FromMicros(created)

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -13,6 +14,10 @@ import (
 // first when missing (INSERT IGNORE), so that it can always be locked: two
 // instances sending a user's first code then queue on the row instead of
 // both inserting it.
+//
+// When fn confirms a value, the user is made its one holder in the same
+// transaction (claim), so a confirmation that loses to another user's
+// writes nothing: not even its try, which was the right code.
 //
 // A rerun would read the state its earlier run wrote (a code just sent, a
 // try counted), so the call records its attempt (firstRun): a run that
@@ -38,8 +43,14 @@ func (s *Store) UpdateVerification(ctx context.Context, userID, channel string, 
 		}
 		v.Expires, v.WindowStart = sqldb.FromMicros(expires), sqldb.FromMicros(windowStart)
 		v.LastSent, v.Verified = sqldb.FromMicros(lastSent), sqldb.FromMicros(verified)
+		before := v
 		if !fn(&v) {
 			return nil
+		}
+		if !v.Verified.IsZero() && (before.Verified.IsZero() || !bytes.Equal(before.ValueIndex, v.ValueIndex)) {
+			if err := s.claim(ctx, tx, userID, channel, v.ValueIndex, v.Verified); err != nil {
+				return err
+			}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE identity_verifications SET value_index = ?, code_hash = ?, tries = ?, expires_us = ?,`+
 			` sends = ?, window_start_us = ?, last_sent_us = ?, verified_us = ? WHERE user_id = ? AND channel = ?`,
