@@ -1,8 +1,3 @@
-// Package identity is the identity service: users and their credentials,
-// sessions with access and refresh tokens, TOTP step-up, and the KYC tier
-// that decides a user's limits. Personal data (name, phone, email, KYC
-// document numbers) is sealed by the vault; phones and emails are found
-// through blind indexes, never decrypted to search.
 package identity
 
 import (
