@@ -36,20 +36,16 @@ func (w *Wallets) drive(ctx context.Context, it *Intent, autoTopup bool) (*Trans
 	if changed {
 		return nil, failure(code)
 	}
-	// The lease passed to another driver, which records what the ledger
-	// tells it: the same refusal, for the ledger keeps it. Only a later
-	// attempt, which that driver could not have started, might differ.
+	// The lease passed to another driver, which decides now: it may see
+	// the same refusal, or (holding the lease after an automatic top-up)
+	// start the next attempt, which may go through. Only what is recorded
+	// is an answer; an intent still processing is answered as it stands.
 	cur, err := w.store.Intent(ctx, it.ID)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case cur.Status == StatusSucceeded:
-		return w.presentTransfer(ctx, cur)
-	case cur.Status == StatusFailed:
+	if cur.Status == StatusFailed {
 		return nil, failure(cur.FailureCode)
-	case cur.Attempt == it.Attempt:
-		return nil, failure(code)
 	}
 	return w.presentTransfer(ctx, cur)
 }
