@@ -52,8 +52,12 @@ func TestModel(t *testing.T) {
 		// sequence has users of its own and starts a service of its own
 		// (restart), so that a run holds a bounded number of database
 		// connections however many sequences rapid tries.
+		// The reconciler runs only as the sequence's own steps, drawn
+		// among the calls and run at once with them: the checks after a
+		// step read several tables and need the service at rest, which a
+		// background reconciler would not leave it.
 		var opts wallet.Options
-		b := setup(t, url, setupOptions{limits: func(o *wallet.Options) {
+		b := setup(t, url, setupOptions{manualReconcile: true, limits: func(o *wallet.Options) {
 			cfg := limits.Default()
 			cfg.Tiers[1] = map[string][]limits.Cap{"HKD": modelCaps}
 			cfg.TopupTiers[1] = map[string][]limits.Cap{"HKD": modelTopupCaps}
