@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/wallet"
 )
 
 func (s *Server) me(c *call) (int, any, error) {
@@ -23,8 +24,15 @@ func (s *Server) me(c *call) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	limits := Limits{Currency: cur}
+	me := Me{User: toUser(u), Limits: Limits{Currency: cur}}
 	for _, l := range usage {
+		limits := &me.Limits
+		if l.Kind == wallet.LimitTopup {
+			if me.TopupLimits == nil {
+				me.TopupLimits = &Limits{Currency: cur}
+			}
+			limits = me.TopupLimits
+		}
 		p := &LimitPeriod{Cap: l.Cap.Minor, Used: l.Used.Minor, Remaining: l.Remaining.Minor, Resets: utc(l.Resets)}
 		switch l.Period {
 		case "day":
@@ -35,7 +43,7 @@ func (s *Server) me(c *call) (int, any, error) {
 			limits.Year = p
 		}
 	}
-	return http.StatusOK, Me{User: toUser(u), Limits: limits}, nil
+	return http.StatusOK, me, nil
 }
 
 func (s *Server) kyc(c *call) (int, any, error) {

@@ -60,6 +60,8 @@ type User struct {
 type Me struct {
 	User
 	Limits Limits `json:"limits"`
+	// TopupLimits are the caps on top-ups, when the tier has any.
+	TopupLimits *Limits `json:"topup_limits,omitempty"`
 }
 
 // Limits are the caps of the user's KYC tier in one currency.

@@ -15,6 +15,9 @@ type User struct {
 	KYCTier     int     `json:"kyc_tier"`
 	TOTPEnabled bool    `json:"totp_enabled"`
 	Limits      *Limits `json:"limits,omitempty"`
+	// TopupLimits are the caps on top-ups, counted apart from sends
+	// (Me only, when the tier has any).
+	TopupLimits *Limits `json:"topup_limits,omitempty"`
 	// PhoneVerified and EmailVerified are true once confirmed with a
 	// one-time code: until then nobody finds the user by them.
 	PhoneVerified bool `json:"phone_verified"`

@@ -211,6 +211,11 @@ func TestE2EWalkthrough(t *testing.T) {
 			require.Equal(t, l.Cap-annSent, l.Remaining)
 		}
 		require.Equal(t, int64(3_000_00), me.Limits.Day.Cap)
+		// Top-ups have caps of their own: Ann's HK$1,000 counts there.
+		require.NotNil(t, me.TopupLimits)
+		require.Equal(t, int64(3_000_00), me.TopupLimits.Day.Cap)
+		require.Equal(t, int64(100_000), me.TopupLimits.Day.Used)
+		require.Equal(t, int64(100_000), me.TopupLimits.Year.Used)
 
 		// KYC: a wrong check digit is refused and changes nothing; a valid
 		// card raises Ann to tier 1, an address to tier 2, each with higher caps.

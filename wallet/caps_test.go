@@ -77,6 +77,16 @@ func TestTopupCaps(t *testing.T) {
 		require.NoError(t, err, "the whole day's cap is free again")
 		b.waitFunding(t, ada.ID, f.ID)
 		require.Zero(t, b.balance(t, ada.ID).Balance)
+		use, err := b.wallets.Limits(b.ctx, ada.ID, "HKD")
+		require.NoError(t, err)
+		require.Len(t, use, 6, "three caps on sends, then three on top-ups")
+		for i, u := range use {
+			want := map[bool]string{true: wallet.LimitSend, false: wallet.LimitTopup}[i < 3]
+			require.Equal(t, want, u.Kind, i)
+		}
+		require.Equal(t, "day", use[3].Period)
+		require.EqualValues(t, 3_000_00, use[3].Cap.Minor)
+		require.Zero(t, use[3].Used.Minor, "the bank failed it: its reservation is back")
 		b.verify(t)
 	})
 }

@@ -55,9 +55,9 @@ func (w *Wallets) topupReservations(tier int, currency string) ([]Reservation, e
 // sends.
 const topupWindowPrefix = "topup:"
 
-// Limits implements Service: for each cap of the user's tier, what the
-// current window has used, what remains, and when the window resets.
-// Withdrawals and top-ups do not count: the caps are on payments.
+// Limits implements Service: for each cap of the user's tier, on sends
+// and then on top-ups, what the current window has used, what remains,
+// and when the window resets. Withdrawals count towards neither.
 func (w *Wallets) Limits(ctx context.Context, userID, currency string) ([]LimitUsage, error) {
 	if err := w.checkCurrency(currency); err != nil {
 		return nil, err
@@ -66,36 +66,43 @@ func (w *Wallets) Limits(ctx context.Context, userID, currency string) ([]LimitU
 	if err != nil {
 		return nil, fmt.Errorf("read user: %w", err)
 	}
-	caps, ok := w.limits.Caps(u.KYCTier, currency)
-	if !ok {
+	sendCaps, _ := w.limits.Caps(u.KYCTier, currency)
+	topupCaps, _ := w.limits.TopupCaps(u.KYCTier, currency)
+	if len(sendCaps) == 0 && len(topupCaps) == 0 {
 		return []LimitUsage{}, nil
 	}
 	windows, err := w.limits.Windows(w.now())
 	if err != nil {
 		return nil, fmt.Errorf("limit windows: %w", err)
 	}
-	keys := make([]string, len(windows))
-	for i, win := range windows {
-		keys[i] = win.Key
+	keys := make([]string, 0, 2*len(windows))
+	for _, win := range windows {
+		keys = append(keys, win.Key, topupWindowPrefix+win.Key)
 	}
 	used, err := w.store.LimitUsage(ctx, userID, currency, keys)
 	if err != nil {
 		return nil, fmt.Errorf("read limit usage: %w", err)
 	}
-	out := make([]LimitUsage, 0, len(caps))
-	for _, c := range caps {
-		for _, win := range windows {
-			if win.Period != c.Period {
-				continue
+	out := make([]LimitUsage, 0, len(sendCaps)+len(topupCaps))
+	for _, kind := range []struct {
+		name, prefix string
+		caps         []limits.Cap
+	}{{LimitSend, "", sendCaps}, {LimitTopup, topupWindowPrefix, topupCaps}} {
+		for _, c := range kind.caps {
+			for _, win := range windows {
+				if win.Period != c.Period {
+					continue
+				}
+				u := used[kind.prefix+win.Key]
+				out = append(out, LimitUsage{
+					Kind:      kind.name,
+					Period:    string(c.Period),
+					Cap:       money.Amount{Minor: c.Amount, Currency: currency},
+					Used:      money.Amount{Minor: u, Currency: currency},
+					Remaining: money.Amount{Minor: max(c.Amount-u, 0), Currency: currency},
+					Resets:    win.End,
+				})
 			}
-			u := used[win.Key]
-			out = append(out, LimitUsage{
-				Period:    string(c.Period),
-				Cap:       money.Amount{Minor: c.Amount, Currency: currency},
-				Used:      money.Amount{Minor: u, Currency: currency},
-				Remaining: money.Amount{Minor: max(c.Amount-u, 0), Currency: currency},
-				Resets:    win.End,
-			})
 		}
 	}
 	return out, nil

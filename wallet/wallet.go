@@ -238,12 +238,19 @@ type Entry struct {
 
 // LimitUsage is one period's cap for the user's tier and what is used.
 type LimitUsage struct {
+	Kind      string // LimitSend (the caps on payments) or LimitTopup
 	Period    string // "day", "month" or "year"
 	Cap       money.Amount
 	Used      money.Amount
 	Remaining money.Amount
 	Resets    time.Time // start of the next period, in UTC
 }
+
+// Kinds of limit: the caps on money sent, and those on top-ups.
+const (
+	LimitSend  = "send"
+	LimitTopup = "topup"
+)
 
 // PayCode is a user's receive code: an EMV-style QR payload with CRC16.
 // Drawing it as an image is left to the adapter that shows it.
@@ -302,7 +309,8 @@ type Service interface {
 
 	// Activity is the statement of the user's wallet in a currency.
 	Activity(ctx context.Context, userID, currency string, p cashless.Page) ([]*Entry, bool, error)
-	// Limits reports the caps of the user's tier and their use.
+	// Limits reports the caps of the user's tier and their use: those on
+	// sends first, then those on top-ups (Kind).
 	Limits(ctx context.Context, userID, currency string) ([]LimitUsage, error)
 	// PayCode returns the user's receive code.
 	PayCode(ctx context.Context, userID string) (*PayCode, error)
