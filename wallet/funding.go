@@ -149,9 +149,7 @@ func (w *Wallets) startFunding(ctx context.Context, f *FundingRecord, account st
 	if err != nil {
 		return nil, err
 	}
-	// A funding with this call's id is this call's, even when the store
-	// found it as a duplicate (its commit was retried after an error).
-	if !created && stored.ID != f.ID {
+	if !created {
 		return w.replayFunding(ctx, stored, f.Amount, account)
 	}
 	code, err := w.hold(ctx, stored)

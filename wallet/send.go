@@ -106,9 +106,7 @@ func (w *Wallets) send(ctx context.Context, it *Intent, totpCode string) (*Trans
 	if err != nil {
 		return nil, err
 	}
-	// An intent with this call's id is this call's, even when the store
-	// found it as a duplicate (its commit was retried after an error).
-	if !created && stored.ID != it.ID {
+	if !created {
 		return w.replay(ctx, stored, it)
 	}
 	return w.drive(ctx, stored, w.opts.AutoTopup)

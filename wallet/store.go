@@ -21,7 +21,9 @@ type MoneyStore interface {
 	// one transaction. When the sender already has an intent with the same
 	// idempotency key, that intent is returned with created false and
 	// nothing is written. A cap that the amount would pass fails the whole
-	// call with ELimitExceeded (Param: the cap's period). When the intent
+	// call with ELimitExceeded (Param: the cap's period). An intent found
+	// under the key with in's own id is this call's (its write ran again
+	// after an ambiguous commit) and comes back with created true. When the intent
 	// pays a request, the request must still be pending
 	// (ERequestNotPending otherwise). When stepUp is set, the sender's
 	// sends in the step-up window (StepUp.Window before the intent, failed
@@ -68,7 +70,9 @@ type MoneyStore interface {
 
 	// CreateFunding stores a new funding (status pending, held by the
 	// lease it carries), or returns the user's existing funding of the
-	// same kind and idempotency key with created false.
+	// same kind and idempotency key with created false (true when it has
+	// f's own id: this call's, its write run again after an ambiguous
+	// commit).
 	// Its amount is reserved under every cap given (a top-up's), and a
 	// withdrawal is held to stepUp as CreateIntent does, in the same
 	// transaction; a failed funding gives its reservation back

@@ -56,7 +56,7 @@ func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord, caps
 		stored, created = nil, false
 		prev, err := readFunding(ctx, tx, byKey, f.UserID, f.Kind, f.IdempotencyKey)
 		if err == nil {
-			stored = prev
+			stored, created = prev, prev.ID == f.ID
 			return nil
 		}
 		if cashless.ErrorCode(err) != wallet.EFundingNotFound {
@@ -84,7 +84,10 @@ func (s *Store) CreateFunding(ctx context.Context, f *wallet.FundingRecord, caps
 	})
 	if err != nil && sqldb.IsDuplicate(err) {
 		prev, rerr := readFunding(ctx, s.db.Read, byKey, f.UserID, f.Kind, f.IdempotencyKey)
-		return prev, false, rerr
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		return prev, prev.ID == f.ID, nil
 	}
 	if err != nil {
 		return nil, false, err

@@ -69,7 +69,7 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 			// A replay is answered as it was, whatever the window holds now.
 			prev, err := readIntent(ctx, tx, `sender_id = ? AND idem_key = ?`, in.From.UserID, in.IdempotencyKey)
 			if err == nil {
-				stored = prev
+				stored, created = prev, prev.ID == in.ID
 				return nil
 			}
 			if cashless.ErrorCode(err) != wallet.ETransferNotFound {
@@ -96,7 +96,10 @@ func (s *Store) CreateIntent(ctx context.Context, in *wallet.Intent, caps []wall
 	})
 	if err != nil && sqldb.IsDuplicate(err) {
 		prev, rerr := s.IntentByKey(ctx, in.From.UserID, in.IdempotencyKey)
-		return prev, false, rerr
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		return prev, prev.ID == in.ID, nil
 	}
 	if err != nil {
 		return nil, false, err
