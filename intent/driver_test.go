@@ -14,6 +14,7 @@ import (
 
 	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/intent/sqlqueue"
+	"github.com/cashless-dev/cashless/intent/sqlqueue/sqlqueuetest"
 	"github.com/cashless-dev/cashless/internal/syncbuf"
 	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/sqldb"
@@ -37,28 +38,8 @@ type driverBundle struct {
 
 func setup(t *testing.T, url string) *driverBundle {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	for _, stmt := range []string{
-		`CREATE TABLE intents (
-			id             VARCHAR(40)  NOT NULL PRIMARY KEY,
-			status         VARCHAR(20)  NOT NULL,
-			lease_token    VARCHAR(40)  NOT NULL DEFAULT '',
-			lease_until_us BIGINT       NOT NULL DEFAULT 0,
-			tries          INTEGER      NOT NULL DEFAULT 0,
-			parked         VARCHAR(255) NOT NULL DEFAULT ''
-		)`,
-		`CREATE INDEX intents_due ON intents (status, lease_until_us)`,
-		`CREATE INDEX intents_parked ON intents (parked)`,
-	} {
-		_, err := db.Write.ExecContext(ctx, stmt)
-		require.NoError(t, err)
-	}
-	group := sqldb.NewGroup(db)
-	t.Cleanup(group.Close)
-	return &driverBundle{ctx: ctx, db: db, group: group, queue: sqlqueue.New(db, group, "intents", "open"),
+	db, group, queue := sqlqueuetest.New(t, url)
+	return &driverBundle{ctx: context.Background(), db: db, group: group, queue: queue,
 		clock: testclock.New(time.Date(2026, 11, 29, 4, 0, 0, 0, time.UTC)), log: &syncbuf.Buffer{}, drives: map[string]int{}}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cashless-dev/cashless/intent"
 	"github.com/cashless-dev/cashless/intent/sqlqueue"
+	"github.com/cashless-dev/cashless/intent/sqlqueue/sqlqueuetest"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
 )
@@ -28,28 +29,8 @@ type queueBundle struct {
 
 func setup(t *testing.T, url string) *queueBundle {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqldb.Open(ctx, url)
-	require.NoError(t, err)
-	t.Cleanup(func() { db.Close() })
-	for _, stmt := range []string{
-		`CREATE TABLE intents (
-			id             VARCHAR(40)  NOT NULL PRIMARY KEY,
-			status         VARCHAR(20)  NOT NULL,
-			lease_token    VARCHAR(40)  NOT NULL DEFAULT '',
-			lease_until_us BIGINT       NOT NULL DEFAULT 0,
-			tries          INTEGER      NOT NULL DEFAULT 0,
-			parked         VARCHAR(255) NOT NULL DEFAULT ''
-		)`,
-		`CREATE INDEX intents_due ON intents (status, lease_until_us)`,
-		`CREATE INDEX intents_parked ON intents (parked)`,
-	} {
-		_, err := db.Write.ExecContext(ctx, stmt)
-		require.NoError(t, err)
-	}
-	group := sqldb.NewGroup(db)
-	t.Cleanup(group.Close)
-	return &queueBundle{ctx: ctx, db: db, queue: sqlqueue.New(db, group, "intents", "open")}
+	db, _, queue := sqlqueuetest.New(t, url)
+	return &queueBundle{ctx: context.Background(), db: db, queue: queue}
 }
 
 // add stores an intent with a status and the end of its last lease.
