@@ -15,12 +15,13 @@ import (
 
 var errCommitLost = errors.New("connection lost after COMMIT was sent")
 
-// failCommitOnce makes the first commit of a transaction holding more than
-// min calls report errCommitLost, after really committing (committed) or
-// after rolling back; every other commit goes through.
-func failCommitOnce(g *sqldb.Group, min int, committed bool) {
+// failCommitOnce gives b a group whose first commit of a transaction
+// holding more than min calls reports errCommitLost, after really
+// committing (committed) or after rolling back; every other commit goes
+// through.
+func failCommitOnce(t *testing.T, b *groupBundle, min int, committed bool) {
 	var fired atomic.Bool
-	sqldb.SetCommitHook(g, func(tx *sql.Tx, calls int) error {
+	sqldb.SetGroupCommitHook(b.db, func(tx *sql.Tx, calls int) error {
 		if calls <= min || !fired.CompareAndSwap(false, true) {
 			return tx.Commit()
 		}
@@ -33,6 +34,8 @@ func failCommitOnce(g *sqldb.Group, min int, committed bool) {
 		}
 		return errCommitLost
 	})
+	b.group = sqldb.NewGroup(b.db)
+	t.Cleanup(b.group.Close)
 }
 
 // insertIgnore is an idempotent call: a rerun finds its row and adds none.
@@ -62,7 +65,7 @@ func TestGroupSharedCommitErrorRerunsEveryCall(t *testing.T) {
 			sqldbtest.Each(t, func(t *testing.T, url string) {
 				t.Parallel()
 				b := setupGroup(t, url)
-				failCommitOnce(b.group, 1, committed)
+				failCommitOnce(t, b, 1, committed)
 				release, blocked := b.block(t, 1000)
 
 				const n = 10 // calls 0..n-2 are idempotent, call n-1 a plain INSERT
@@ -112,7 +115,7 @@ func TestGroupCommitErrorAloneIsReturned(t *testing.T) {
 			sqldbtest.Each(t, func(t *testing.T, url string) {
 				t.Parallel()
 				b := setupGroup(t, url)
-				failCommitOnce(b.group, 0, committed)
+				failCommitOnce(t, b, 0, committed)
 				var runs atomic.Int32
 				err := b.group.Do(t.Context(), func(tx *sql.Tx) error {
 					runs.Add(1)
