@@ -21,6 +21,15 @@ const (
 	Withdrawal      = "wd"
 	Contact         = "con"
 	KYCVerification = "kyc"
+	Merchant        = "mch"
+	PaymentRequest  = "pr"
+	Payment         = "pay"
+	Refund          = "re"
+	Payout          = "po"
+	Event           = "evt"
+	WebhookEndpoint = "we"
+	APIKey          = "key"
+	Customer        = "cus"
 )
 
 // New returns a new identifier with the given type prefix. Identifiers made
