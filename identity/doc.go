@@ -29,6 +29,14 @@
 // reusing a spent one revokes the family (token.go, session.go). TOTP
 // (totp.go) guards login and, through the wallet, large payments.
 //
+// # API keys
+//
+// Merchant servers authenticate with API keys ("sk_test_…" or "sk_live_…",
+// apikeys.go). Only a SHA-256 of a secret is stored, found by the first
+// characters of its random part; every check reads the database, so a
+// revocation holds at once on every instance. Scopes are opaque strings
+// from Options.KeyScopes; the merchant service says what they mean.
+//
 // # KYC
 //
 // Tiers 0 to 2 come from a simulated check of a Hong Kong identity card
