@@ -162,3 +162,10 @@ func decode(t *testing.T, body []byte) map[string]any {
 	require.NoError(t, json.Unmarshal(body, &m))
 	return m
 }
+
+// redirectTo answers every request with a redirect to url.
+func redirectTo(url string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		http.Redirect(w, req, url, http.StatusFound)
+	})
+}
