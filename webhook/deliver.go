@@ -98,18 +98,19 @@ func (s *Service) Redeliver(ctx context.Context, merchantID string, mode merchan
 	return s.attempt(ctx, j, true)
 }
 
-// Body returns the JSON a delivery of the event POSTs.
+// Body returns the JSON a delivery of the event POSTs: the event object as
+// GET /v1/events shows it, created in RFC 3339 UTC like every object.
 func Body(e *merchant.Event) ([]byte, error) {
 	return json.Marshal(struct {
 		ID       string `json:"id"`
 		Object   string `json:"object"`
 		Type     string `json:"type"`
-		Created  int64  `json:"created"`
+		Created  string `json:"created"`
 		Livemode bool   `json:"livemode"`
 		Data     struct {
 			Object json.RawMessage `json:"object"`
 		} `json:"data"`
-	}{ID: e.ID, Object: "event", Type: e.Type, Created: e.Created.Unix(), Livemode: e.Mode == merchant.Live,
+	}{ID: e.ID, Object: "event", Type: e.Type, Created: e.Created.UTC().Format(time.RFC3339), Livemode: e.Mode == merchant.Live,
 		Data: struct {
 			Object json.RawMessage `json:"object"`
 		}{Object: json.RawMessage(e.Data)}})

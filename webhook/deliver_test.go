@@ -135,7 +135,7 @@ func TestDeliveryRetriesOnSchedule(t *testing.T) {
 		require.Equal(t, evt.ID, body["id"])
 		require.Equal(t, "event", body["object"])
 		require.Equal(t, merchant.EventPaymentSucceeded, body["type"])
-		require.Equal(t, float64(evt.Created.Unix()), body["created"])
+		require.Equal(t, evt.Created.Format(time.RFC3339), body["created"])
 		require.Equal(t, false, body["livemode"])
 		require.Equal(t, map[string]any{"object": map[string]any{"id": "pay_1", "object": "payment", "amount": float64(1250)}}, body["data"])
 
