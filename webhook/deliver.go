@@ -120,9 +120,12 @@ func Body(e *merchant.Event) ([]byte, error) {
 func (s *Service) attempt(ctx context.Context, j *Job, manual bool) (*Attempt, error) {
 	now := s.now()
 	a := Attempt{EventID: j.Delivery.EventID, EndpointID: j.Delivery.EndpointID, N: j.Delivery.Attempts + 1, At: now, Manual: manual}
-	if j.Endpoint == nil || (!j.Endpoint.Enabled && !manual) {
+	switch {
+	case j.Endpoint == nil:
+		a.Error = "endpoint_deleted"
+	case !j.Endpoint.Enabled && !manual:
 		a.Error = "endpoint_disabled"
-	} else {
+	default:
 		s.send(ctx, j, &a)
 	}
 	o := &Outcome{Attempt: a, FirstTry: j.Delivery.FirstTry, Ok: a.Error == ""}

@@ -261,3 +261,83 @@ func TestTwoDeliverersSendOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentRotationsAnswerOnlyWorkingSecrets(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		t.Parallel()
+		b := setup(t, url)
+		r := newReceiver(t, 200)
+		ep, orig := b.endpoint(t, "mch_a", r.URL)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		won := []string{orig}
+		for range 8 {
+			wg.Go(func() {
+				s, err := b.svc.RotateSecret(b.ctx, "mch_a", merchant.Test, ep.ID, 0)
+				if err != nil {
+					require.Equal(t, webhook.ESecretRotated, cashless.ErrorCode(err), "%v", err)
+					return
+				}
+				mu.Lock()
+				won = append(won, s)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		require.Greater(t, len(won), 1)
+		b.event(t, "mch_a", merchant.Test, merchant.EventPaymentSucceeded)
+		b.pass(t)
+		g := r.requests()[0]
+		sigs := strings.Fields(g.header.Get("webhook-signature"))
+		require.Len(t, sigs, 2, "the current secret and the one before it")
+		// Every secret that signs was handed out: a rotation that lost the
+		// race said so instead of answering a secret that never works.
+		for _, sig := range sigs {
+			h := g.header.Clone()
+			h.Set("webhook-signature", sig)
+			require.NoError(t, webhook.Verify(won, h, g.body, t0, 0))
+		}
+	})
+}
+
+func TestDeletedEndpointGetsNothing(t *testing.T) {
+	t.Parallel()
+	b := setup(t, sqldbtest.URL(t, sqldb.SQLite))
+	r := newReceiver(t, 200)
+	ep, _ := b.endpoint(t, "mch_a", r.URL)
+	evt := b.event(t, "mch_a", merchant.Test, merchant.EventPaymentSucceeded)
+	n, err := b.store.Dispatch(b.ctx, t0, 10)
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.NoError(t, b.svc.DeleteEndpoint(b.ctx, "mch_a", merchant.Test, ep.ID))
+	b.pass(t)
+	require.Empty(t, r.requests())
+	ds, _, err := b.svc.Deliveries(b.ctx, webhook.DeliveryFilter{MerchantID: "mch_a", Mode: merchant.Test, EventID: evt.ID}, cashless.Page{})
+	require.NoError(t, err)
+	require.Equal(t, webhook.StatusFailed, ds[0].Status, "the log keeps the delivery, failed")
+}
+
+func TestStaleRotationRefused(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		t.Parallel()
+		b := setup(t, url)
+		ep, _ := b.endpoint(t, "mch_a", "http://localhost/")
+		// Two rotations that read the same endpoint: the second must not
+		// overwrite the first's new secret.
+		first, err := b.store.Endpoint(b.ctx, "mch_a", merchant.Test, ep.ID)
+		require.NoError(t, err)
+		second := *first
+		was := first.Secret
+		first.PrevSecret, first.Secret = first.Secret, []byte("sealed-1")
+		require.NoError(t, b.store.SetSecrets(b.ctx, first, was))
+		second.PrevSecret, second.Secret = second.Secret, []byte("sealed-2")
+		require.Equal(t, webhook.ESecretRotated, cashless.ErrorCode(b.store.SetSecrets(b.ctx, &second, was)))
+		got, err := b.store.Endpoint(b.ctx, "mch_a", merchant.Test, ep.ID)
+		require.NoError(t, err)
+		require.Equal(t, []byte("sealed-1"), got.Secret)
+		second.ID = "we_nope"
+		require.Equal(t, webhook.EEndpointNotFound, cashless.ErrorCode(b.store.SetSecrets(b.ctx, &second, was)))
+	})
+}

@@ -196,15 +196,10 @@ func (s *Service) DeleteEndpoint(ctx context.Context, merchantID string, mode me
 // SetEnabled switches an endpoint on or off. Switching it on clears its
 // failure streak, so it gets the full span again before it is disabled.
 func (s *Service) SetEnabled(ctx context.Context, merchantID string, mode merchant.Mode, id string, enabled bool) (*Endpoint, error) {
-	e, err := s.store.Endpoint(ctx, merchantID, mode, id)
-	if err != nil {
+	if err := s.store.SetEnabled(ctx, merchantID, mode, id, enabled); err != nil {
 		return nil, err
 	}
-	e.Enabled = enabled
-	if enabled {
-		e.FailingSince = time.Time{}
-	}
-	return e, s.store.UpdateEndpoint(ctx, e)
+	return s.store.Endpoint(ctx, merchantID, mode, id)
 }
 
 // RotateSecret gives the endpoint a new secret, returned this once. The
@@ -224,8 +219,12 @@ func (s *Service) RotateSecret(ctx context.Context, merchantID string, mode merc
 	if err != nil {
 		return "", err
 	}
+	was := e.Secret
 	e.PrevSecret, e.PrevExpires, e.Secret = e.Secret, s.now().Add(overlap), sealed
-	return secret, s.store.UpdateEndpoint(ctx, e)
+	if err := s.store.SetSecrets(ctx, e, was); err != nil {
+		return "", err
+	}
+	return secret, nil
 }
 
 // secrets returns the endpoint's secrets that sign at now, current first.

@@ -25,6 +25,9 @@ const (
 	// EDeliveryBusy: the delivery is being sent right now; try again in a
 	// few seconds (409).
 	EDeliveryBusy = "webhook_delivery_busy"
+	// ESecretRotated: another rotation of the same endpoint won the race;
+	// its secret is the current one (409).
+	ESecretRotated = "webhook_secret_rotated"
 )
 
 // EventEndpointDisabled is written to the merchant's events when an
@@ -150,9 +153,13 @@ type Store interface {
 	// Endpoint: EEndpointNotFound.
 	Endpoint(ctx context.Context, merchantID string, mode merchant.Mode, id string) (*Endpoint, error)
 	Endpoints(ctx context.Context, merchantID string, mode merchant.Mode, p cashless.Page) ([]*Endpoint, bool, error)
-	// UpdateEndpoint saves the mutable fields: URL, events, description,
-	// enabled and secrets. EEndpointNotFound.
-	UpdateEndpoint(ctx context.Context, e *Endpoint) error
+	// SetSecrets saves e's secrets if its current secret is still was, so
+	// that of two rotations at once one fails with ESecretRotated instead
+	// of both answering a secret of which one is lost. EEndpointNotFound.
+	SetSecrets(ctx context.Context, e *Endpoint, was []byte) error
+	// SetEnabled switches an endpoint on or off; switching it on clears
+	// its FailingSince. EEndpointNotFound.
+	SetEnabled(ctx context.Context, merchantID string, mode merchant.Mode, id string, enabled bool) error
 	// DeleteEndpoint: EEndpointNotFound. Its deliveries stay, for the log.
 	DeleteEndpoint(ctx context.Context, merchantID string, mode merchant.Mode, id string) error
 	Outbox

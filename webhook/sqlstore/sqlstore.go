@@ -180,19 +180,37 @@ func trim[T any](out []T, n int, asc bool) ([]T, bool) {
 	return out, more
 }
 
-// UpdateEndpoint saves an endpoint's mutable fields.
-func (s *Store) UpdateEndpoint(ctx context.Context, e *webhook.Endpoint) error {
-	events, _ := json.Marshal(e.Events)
-	res, err := s.db.Write.ExecContext(ctx, `UPDATE webhook_endpoints SET url = ?, events = ?, description = ?, enabled = ?,
-		secret = ?, prev_secret = ?, prev_expires_us = ?, failing_since_us = ? WHERE id = ? AND merchant_id = ? AND mode = ?`,
-		e.URL, string(events), e.Description, bit(e.Enabled), e.Secret, e.PrevSecret, micros(e.PrevExpires), micros(e.FailingSince),
-		e.ID, e.MerchantID, string(e.Mode))
+// SetSecrets saves a rotation unless another one came first.
+func (s *Store) SetSecrets(ctx context.Context, e *webhook.Endpoint, was []byte) error {
+	res, err := s.db.Write.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = ?, prev_secret = ?, prev_expires_us = ?
+		WHERE id = ? AND merchant_id = ? AND mode = ? AND secret = ?`,
+		e.Secret, e.PrevSecret, micros(e.PrevExpires), e.ID, e.MerchantID, string(e.Mode), was)
 	if err != nil {
-		return fmt.Errorf("update endpoint: %w", err)
+		return fmt.Errorf("rotate secret: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		// MySQL counts changed rows only: tell "same values" from "gone".
 		if _, err := s.Endpoint(ctx, e.MerchantID, e.Mode, e.ID); err != nil {
+			return err
+		}
+		return cashless.Errorf(webhook.ESecretRotated, "The secret of %s was rotated by another call.", e.ID)
+	}
+	return nil
+}
+
+// SetEnabled switches an endpoint on or off. It writes only these columns,
+// so it cannot undo a rotation or a failure streak recorded meanwhile.
+func (s *Store) SetEnabled(ctx context.Context, merchantID string, mode merchant.Mode, id string, enabled bool) error {
+	q := `UPDATE webhook_endpoints SET enabled = 0 WHERE id = ? AND merchant_id = ? AND mode = ?`
+	if enabled {
+		q = `UPDATE webhook_endpoints SET enabled = 1, failing_since_us = 0 WHERE id = ? AND merchant_id = ? AND mode = ?`
+	}
+	res, err := s.db.Write.ExecContext(ctx, q, id, merchantID, string(mode))
+	if err != nil {
+		return fmt.Errorf("enable endpoint: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		// MySQL counts changed rows only: tell "no change" from "gone".
+		if _, err := s.Endpoint(ctx, merchantID, mode, id); err != nil {
 			return err
 		}
 	}
