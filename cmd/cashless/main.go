@@ -4,6 +4,7 @@
 //	cashless migrate   create or upgrade the services' databases
 //	cashless verify    check the ledger's hash chain and invariants
 //	cashless bench     benchmark the ledger
+//	cashless webhooks  stream a merchant's events to a local server
 //	cashless version   print the version
 //
 // Every flag can also be set in the environment as CASHLESS_<FLAG>
@@ -87,6 +88,7 @@ var subcommands = []struct{ name, summary string }{
 	{"verify", "check the ledger's hash chain and invariants"},
 	{"keys", "rotate the vault's data keys (cashless keys rotate)"},
 	{"bench", "benchmark the ledger and the API (cashless bench --help)"},
+	{"webhooks", "forward a merchant's events to a local server (cashless webhooks listen)"},
 	{"version", "print the version"},
 }
 
@@ -112,6 +114,8 @@ func (m *Main) ParseFlags(_ context.Context, args []string) error {
 		c = &keysCommand{m: m}
 	case "bench":
 		c = &benchCommand{m: m}
+	case "webhooks":
+		c = &webhooksCommand{m: m}
 	case "version":
 		c = &versionCommand{m: m}
 	default:
