@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 )
@@ -35,6 +36,11 @@ type Options struct {
 	// Verification sets the codes' lifetime, tries and send limits
 	// (DefaultVerification).
 	Verification VerificationOptions
+	// KeyScopes are the scopes an API key may be given (the merchant
+	// service passes its key permissions). Identity does not know what
+	// they mean; it only refuses, with EInvalidScope, any scope not in
+	// this list. Empty: only unscoped keys can be made.
+	KeyScopes []string
 	// Logger receives failures that do not fail the call, such as a code
 	// that could not be sent at signup; slog.Default() when nil.
 	Logger *slog.Logger
@@ -144,6 +150,7 @@ func (o Options) withDefaults() (Options, error) {
 	if !knownRegion(o.PhoneRegion) {
 		return o, fmt.Errorf("identity options: PhoneRegion %q is not a region with a numbering plan", o.PhoneRegion)
 	}
+	o.KeyScopes = slices.Clone(o.KeyScopes)
 	o.Verification = o.Verification.withDefaults()
 	if o.Logger == nil {
 		o.Logger = slog.Default()

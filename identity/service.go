@@ -24,7 +24,10 @@ type Identity struct {
 	dummyHash string
 }
 
-var _ Service = (*Identity)(nil)
+var (
+	_ Service = (*Identity)(nil)
+	_ APIKeys = (*Identity)(nil)
+)
 
 // New returns the identity service on store and v. opts.TokenKey is
 // required; other options default (see Options).

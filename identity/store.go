@@ -99,6 +99,8 @@ type Store interface {
 	// phone or email. Of concurrent confirmations of one value, on any
 	// number of instances, exactly one succeeds.
 	UpdateVerification(ctx context.Context, userID, channel string, fn func(v *VerificationRecord) bool) error
+
+	KeyStore
 }
 
 // UserRecord is a user as stored: personal data sealed by the vault and
