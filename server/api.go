@@ -40,6 +40,7 @@ func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 	srv, err := api.New(api.Options{
 		Identity:    d.peers.identity,
 		Wallet:      d.peers.wallet,
+		APIKeys:     d.peers.identity,
 		Idempotency: store,
 		Logger:      d.logger,
 		RateLimit:   d.cfg.Consumer.rateLimit(),
