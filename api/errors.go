@@ -167,6 +167,8 @@ var errorClasses = map[string]errorClass{
 	EAPIKeyNotAllowed:        forbidden,
 	EStaffOnly:               forbidden,
 	EMerchantsUnavailable:    {http.StatusServiceUnavailable, typeAPI},
+	ESignatureRequired:       unauthorized,
+	EInvalidSignature:        unauthorized,
 
 	// Merchants. Another merchant's object, or one of the other mode, is
 	// not found, exactly as one that does not exist.

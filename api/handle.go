@@ -67,6 +67,9 @@ func (s *Server) run(rt route, r *http.Request) response {
 		}
 	}
 	if r.Method != http.MethodPost {
+		if err := s.verifySigned(c); err != nil {
+			return s.failure(r, err)
+		}
 		return s.render(c, rt.handle)
 	}
 
@@ -87,6 +90,9 @@ func (s *Server) run(rt route, r *http.Request) response {
 		return s.failure(r, err)
 	}
 	c.body = body
+	if err := s.verifySigned(c); err != nil {
+		return s.failure(r, err)
+	}
 	if c.key == "" || rt.idem == idemCheck || rt.idem == idemService {
 		return s.render(c, rt.handle)
 	}

@@ -23,6 +23,9 @@ type Options struct {
 	Merchants merchant.Service
 	// APIKeys checks merchant API keys; without it no key is accepted.
 	APIKeys identity.APIKeys
+	// Signatures, when set, verifies the signed requests of merchants that
+	// require them (signed.go).
+	Signatures RequestVerifier
 	// Logger receives the access log and the causes of internal errors;
 	// slog.Default() when nil.
 	Logger *slog.Logger
@@ -45,15 +48,16 @@ type Server struct {
 	wallet   wallet.Service
 	idem     idempotency.Store
 	// merchants and keys may be nil (Options).
-	merchants merchant.Service
-	keys      identity.APIKeys
-	log       *slog.Logger
-	now       func() time.Time
-	baseURL   string
-	observe   func(route, method string, status int, elapsed time.Duration)
-	userRate  *limiter
-	ipRate    *limiter
-	handler   http.Handler
+	merchants  merchant.Service
+	keys       identity.APIKeys
+	signatures RequestVerifier
+	log        *slog.Logger
+	now        func() time.Time
+	baseURL    string
+	observe    func(route, method string, status int, elapsed time.Duration)
+	userRate   *limiter
+	ipRate     *limiter
+	handler    http.Handler
 
 	// lookupUser and lookupIP count people looked up, signupIP signups.
 	lookupUser, lookupIP, signupIP *limiter
@@ -65,15 +69,16 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("api: Identity, Wallet and Idempotency are required")
 	}
 	s := &Server{
-		identity:  opts.Identity,
-		wallet:    opts.Wallet,
-		idem:      opts.Idempotency,
-		merchants: opts.Merchants,
-		keys:      opts.APIKeys,
-		log:       opts.Logger,
-		now:       opts.Now,
-		baseURL:   strings.TrimSuffix(opts.BaseURL, "/"),
-		observe:   opts.Observe,
+		identity:   opts.Identity,
+		wallet:     opts.Wallet,
+		idem:       opts.Idempotency,
+		merchants:  opts.Merchants,
+		keys:       opts.APIKeys,
+		signatures: opts.Signatures,
+		log:        opts.Logger,
+		now:        opts.Now,
+		baseURL:    strings.TrimSuffix(opts.BaseURL, "/"),
+		observe:    opts.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
