@@ -10,6 +10,7 @@ import (
 	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/wallet"
+	"github.com/cashless-dev/cashless/webhook"
 )
 
 // Error codes of the API layer itself.
@@ -204,6 +205,20 @@ var errorClasses = map[string]errorClass{
 	// EIdempotencyKeyReused share the codes of money, wallet and
 	// idempotency above.
 	EPaymentBlocked: {http.StatusUnprocessableEntity, typeRisk},
+
+	// Webhooks.
+	webhook.EInvalidURL:       badRequest,
+	webhook.EURLNotAllowed:    badRequest, // a live endpoint at a private, loopback or link-local address
+	webhook.EInvalidEventType: badRequest,
+	webhook.EEndpointNotFound: notFound,
+	webhook.EDeliveryNotFound: notFound,
+	webhook.EDeliveryBusy:     conflict,
+	// Receivers' codes (webhook.Verify); the API itself never answers
+	// them, but a code must not ship without a status.
+	webhook.EInvalidSecret:       badRequest,
+	webhook.EInvalidSignature:    badRequest,
+	webhook.ETimestampOutOfRange: badRequest,
+	EWebhooksUnavailable:         {http.StatusServiceUnavailable, typeAPI},
 }
 
 // EPaymentBlocked is the code the merchant service gives a payment the

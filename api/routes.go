@@ -145,5 +145,16 @@ func (s *Server) merchantRoutes() []route {
 
 		{get, "/v1/events", m, 0, s.listEvents},
 		{get, "/v1/events/{id}", m, 0, s.getEvent},
+		{get, "/v1/events/{id}/deliveries", m, 0, s.eventDeliveries},
+		{get, "/v1/events/{id}/deliveries/{endpoint}", m, 0, s.deliveryAttempts},
+		{post, "/v1/events/{id}/redeliver", m, idemStore, s.redeliver},
+
+		{post, "/v1/webhook_endpoints", m, idemCheck, s.createWebhookEndpoint},
+		{get, "/v1/webhook_endpoints", m, 0, s.listWebhookEndpoints},
+		{get, "/v1/webhook_endpoints/{id}", m, 0, s.getWebhookEndpoint},
+		{post, "/v1/webhook_endpoints/{id}", m, idemStore, s.updateWebhookEndpoint},
+		{del, "/v1/webhook_endpoints/{id}", m, 0, s.deleteWebhookEndpoint},
+		{post, "/v1/webhook_endpoints/{id}/rotate_secret", m, idemCheck, s.rotateWebhookSecret},
+		{get, "/v1/webhook_endpoints/{id}/deliveries", m, 0, s.endpointDeliveries},
 	}
 }

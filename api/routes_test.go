@@ -14,7 +14,7 @@ import (
 // and {user}.
 func samplePath(p string) string {
 	p = strings.Replace(p, "/v1/merchants/{id}", "/v1/merchants/mch_alice", 1)
-	return strings.ReplaceAll(strings.ReplaceAll(p, "{id}", "x_1"), "{user}", "usr_x")
+	return strings.NewReplacer("{id}", "x_1", "{user}", "usr_x", "{endpoint}", "we_x").Replace(p)
 }
 
 // TestEveryRoute checks, for each route, what holds for all of them.

@@ -23,6 +23,9 @@ type Options struct {
 	Merchants merchant.Service
 	// APIKeys checks merchant API keys; without it no key is accepted.
 	APIKeys identity.APIKeys
+	// Webhooks serves the webhook endpoint routes; without it they answer
+	// 503 webhooks_unavailable.
+	Webhooks Webhooks
 	// Signatures, when set, verifies the signed requests of merchants that
 	// require them (signed.go).
 	Signatures RequestVerifier
@@ -51,6 +54,7 @@ type Server struct {
 	merchants  merchant.Service
 	keys       identity.APIKeys
 	signatures RequestVerifier
+	webhooks   Webhooks
 	log        *slog.Logger
 	now        func() time.Time
 	baseURL    string
@@ -75,6 +79,7 @@ func New(opts Options) (*Server, error) {
 		merchants:  opts.Merchants,
 		keys:       opts.APIKeys,
 		signatures: opts.Signatures,
+		webhooks:   opts.Webhooks,
 		log:        opts.Logger,
 		now:        opts.Now,
 		baseURL:    strings.TrimSuffix(opts.BaseURL, "/"),
