@@ -189,7 +189,11 @@ func (s *Server) deliveryAttempts(c *call) (int, any, error) {
 	if err := s.webhookCall(c, merchant.PermRead); err != nil {
 		return 0, nil, err
 	}
-	list, err := s.webhooks.Attempts(c.ctx, c.actor.MerchantID, c.actor.Mode, c.r.PathValue("id"), c.r.PathValue("endpoint"))
+	id := c.r.PathValue("id")
+	if _, err := s.merchants.Event(c.ctx, c.actor, id); err != nil {
+		return 0, nil, err
+	}
+	list, err := s.webhooks.Attempts(c.ctx, c.actor.MerchantID, c.actor.Mode, id, c.r.PathValue("endpoint"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -201,13 +205,17 @@ func (s *Server) redeliver(c *call) (int, any, error) {
 	if err := decodeJSON(c.body, &p); err != nil {
 		return 0, nil, err
 	}
-	if err := need(p.Endpoint != "", "endpoint"); err != nil {
-		return 0, nil, err
-	}
 	if err := s.webhookCall(c, merchant.PermWebhooks); err != nil {
 		return 0, nil, err
 	}
-	a, err := s.webhooks.Redeliver(c.ctx, c.actor.MerchantID, c.actor.Mode, c.r.PathValue("id"), p.Endpoint)
+	id := c.r.PathValue("id")
+	if _, err := s.merchants.Event(c.ctx, c.actor, id); err != nil {
+		return 0, nil, err // another merchant's event is not found, whatever the body
+	}
+	if err := need(p.Endpoint != "", "endpoint"); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.webhooks.Redeliver(c.ctx, c.actor.MerchantID, c.actor.Mode, id, p.Endpoint)
 	if err != nil {
 		return 0, nil, err
 	}

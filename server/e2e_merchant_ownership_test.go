@@ -44,6 +44,14 @@ func TestE2EMerchantOwnership(t *testing.T) {
 		require.NoError(t, err)
 		testPR, err := annTest.CreatePaymentRequest(ctx, key("pr"), client.PaymentRequestParams{Amount: 100, Currency: "HKD"})
 		require.NoError(t, err)
+		status, body := rawCall(t, annTest, http.MethodPost, "/v1/webhook_endpoints")
+		require.Equal(t, http.StatusBadRequest, status, string(body)) // rawCall sends {}: url is missing
+		hdr := jsonHeader(key("we"))
+		status, _, body, err = annTest.Raw(ctx, http.MethodPost, "/v1/webhook_endpoints", hdr, []byte(`{"url":"http://127.0.0.1:9/hook","events":["*"]}`))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusCreated, status, string(body))
+		var endpoint struct{ ID string }
+		require.NoError(t, json.Unmarshal(body, &endpoint))
 
 		cases := map[string]struct{ id, code string }{
 			"/v1/merchants/":                     {ann.m.ID, "merchant_not_found"},
@@ -54,6 +62,7 @@ func TestE2EMerchantOwnership(t *testing.T) {
 			"/v1/refunds/":                       {re.ID, "refund_not_found"},
 			"/v1/payouts/":                       {po.ID, "payout_not_found"},
 			"/v1/events/":                        {events.Data[0].ID, "event_not_found"},
+			"/v1/webhook_endpoints/":             {endpoint.ID, "webhook_endpoint_not_found"},
 		}
 		routes := merchantIDRoutes(t, p)
 		require.NotEmpty(t, routes)
@@ -63,11 +72,11 @@ func TestE2EMerchantOwnership(t *testing.T) {
 			c, ok := cases[prefix]
 			require.True(t, ok, "route %s has no ownership case: add Ann's id for %s", rt, prefix)
 			as := bob.c
-			if strings.HasPrefix(prefix, "/v1/test_helpers/") {
+			if strings.HasPrefix(prefix, "/v1/test_helpers/") || strings.HasPrefix(prefix, "/v1/webhook_endpoints/") {
 				as = bob.c.WithMode("test")
 			}
 			for _, id := range []string{c.id, missingID(c.id)} {
-				target := strings.Replace(strings.Replace(path, "{id}", id, 1), "{user}", ann.id, 1)
+				target := strings.NewReplacer("{id}", id, "{user}", ann.id, "{endpoint}", endpoint.ID).Replace(path)
 				status, body := rawCall(t, as, method, target)
 				e := requireErrorBody(t, status, body, http.StatusNotFound, c.code)
 				require.Equal(t, "not_found_error", e.Error.Type, rt)
