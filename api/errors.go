@@ -7,8 +7,10 @@ import (
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/idempotency"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/wallet"
+	"github.com/cashless-dev/cashless/webhook"
 )
 
 // Error codes of the API layer itself.
@@ -157,7 +159,71 @@ var errorClasses = map[string]errorClass{
 	wallet.EBankFailed:         unprocessed, // a funding's failure code
 	wallet.EInvalidPayCode:     badRequest,
 	// wallet.EInvalidAmount is money.InvalidAmount ("invalid_amount").
+
+	// API keys and merchant authentication.
+	identity.EInvalidAPIKey:  unauthorized, // malformed, unknown or revoked: 401 at once
+	identity.EAPIKeyNotFound: notFound,
+	identity.EInvalidKeyMode: badRequest,
+	identity.EInvalidScope:   badRequest,
+	EAPIKeyNotAllowed:        forbidden,
+	EStaffOnly:               forbidden,
+	EMerchantsUnavailable:    {http.StatusServiceUnavailable, typeAPI},
+	ESignatureRequired:       unauthorized,
+	EInvalidSignature:        unauthorized,
+
+	// Merchants. Another merchant's object, or one of the other mode, is
+	// not found, exactly as one that does not exist.
+	merchant.EMerchantNotFound:    notFound,
+	merchant.EMerchantRequired:    badRequest, // pick one with Cashless-Merchant
+	merchant.ENotMerchantStaff:    forbidden,
+	merchant.EPermissionDenied:    forbidden,
+	merchant.ERefundLimitExceeded: forbidden,
+	merchant.EInvalidRole:         badRequest,
+	merchant.EStaffExists:         conflict,
+	merchant.EStaffNotFound:       notFound,
+	merchant.EInvalidMCC:          badRequest,
+	merchant.EInvalidTimeZone:     badRequest,
+	// merchant.EInvalidBankAccount is wallet.EInvalidBankAccount.
+	merchant.EInvalidExpiry:          badRequest,
+	merchant.EPaymentRequestNotFound: notFound,
+	merchant.EPaymentNotFound:        notFound,
+	merchant.ERefundNotFound:         notFound,
+	merchant.EPayoutNotFound:         notFound,
+	merchant.EEventNotFound:          notFound,
+	merchant.EModeMismatch:           notFound,
+
+	merchant.EPaymentRequestNotPayable: conflict,
+	merchant.EPaymentRequestNotPending: conflict,
+	merchant.EPaymentNotRefundable:     conflict,
+	merchant.ERefundExceedsPayment:     conflict,
+	// The merchant's balance cannot cover a refund or payout now: 409,
+	// a conflict with the account's state that later payments may cure,
+	// unlike a payer's insufficient_funds (422), which is a decline.
+	merchant.EInsufficientBalance: conflict,
+	merchant.ENoSettlementAccount: conflict,
+	// merchant.EInvalidAmount, ECurrencyNotSupported and
+	// EIdempotencyKeyReused share the codes of money, wallet and
+	// idempotency above.
+	EPaymentBlocked: {http.StatusUnprocessableEntity, typeRisk},
+
+	// Webhooks.
+	webhook.EInvalidURL:       badRequest,
+	webhook.EURLNotAllowed:    badRequest, // a live endpoint at a private, loopback or link-local address
+	webhook.EInvalidEventType: badRequest,
+	webhook.EEndpointNotFound: notFound,
+	webhook.EDeliveryNotFound: notFound,
+	webhook.EDeliveryBusy:     conflict,
+	// Receivers' codes (webhook.Verify); the API itself never answers
+	// them, but a code must not ship without a status.
+	webhook.EInvalidSecret:       badRequest,
+	webhook.EInvalidSignature:    badRequest,
+	webhook.ETimestampOutOfRange: badRequest,
+	EWebhooksUnavailable:         {http.StatusServiceUnavailable, typeAPI},
 }
+
+// EPaymentBlocked is the code the merchant service gives a payment the
+// risk scorer (merchant.Risk) blocked: 422 risk_error.
+const EPaymentBlocked = "payment_blocked"
 
 // classOf returns the status and type an error answers with.
 func classOf(err error) errorClass {

@@ -11,15 +11,18 @@ import (
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/idempotency"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/merchant"
 )
 
 // call is one request as handlers see it.
 type call struct {
-	ctx  context.Context
-	r    *http.Request
-	who  identity.Principal // set on user routes
-	body []byte             // POST bodies only
-	key  string             // the Idempotency-Key, if any
+	ctx context.Context
+	r   *http.Request
+	who identity.Principal // set on user routes, and for staff on merchant routes
+	// actor is the merchant caller on merchant routes.
+	actor merchant.Actor
+	body  []byte // POST bodies only
+	key   string // the Idempotency-Key, if any
 }
 
 // userID is the caller's user id.
@@ -39,7 +42,17 @@ func (s *Server) serve(rt route) http.Handler {
 
 func (s *Server) run(rt route, r *http.Request) response {
 	c := &call{ctx: r.Context(), r: r}
-	if rt.access == user {
+	switch rt.access {
+	case merchantAccess:
+		a, who, res, ok := s.authenticateMerchant(r, rt)
+		if !ok {
+			return res
+		}
+		c.actor, c.who = a, who
+		if err := s.userRate.allow(rateKey(a)); err != nil {
+			return s.failure(r, err)
+		}
+	case user:
 		who, res, ok := s.authenticate(r)
 		if !ok {
 			return res
@@ -48,10 +61,15 @@ func (s *Server) run(rt route, r *http.Request) response {
 		if err := s.userRate.allow(who.UserID); err != nil {
 			return s.failure(r, err)
 		}
-	} else if err := s.ipRate.allow(clientIP(r)); err != nil {
-		return s.failure(r, err)
+	default:
+		if err := s.ipRate.allow(clientIP(r)); err != nil {
+			return s.failure(r, err)
+		}
 	}
 	if r.Method != http.MethodPost {
+		if err := s.verifySigned(c); err != nil {
+			return s.failure(r, err)
+		}
 		return s.render(c, rt.handle)
 	}
 
@@ -63,7 +81,7 @@ func (s *Server) run(rt route, r *http.Request) response {
 			return s.failure(r, err)
 		}
 		c.key = vs[0]
-	} else if rt.idem == idemRequired {
+	} else if rt.idem == idemRequired || rt.idem == idemService {
 		return s.failure(r, errParam(idempotency.EKeyRequired, "Idempotency-Key",
 			"This call moves money: send an Idempotency-Key header, and the same one when you retry."))
 	}
@@ -72,10 +90,24 @@ func (s *Server) run(rt route, r *http.Request) response {
 		return s.failure(r, err)
 	}
 	c.body = body
-	if c.key == "" || rt.idem == idemCheck {
+	if err := s.verifySigned(c); err != nil {
+		return s.failure(r, err)
+	}
+	if c.key == "" || rt.idem == idemCheck || rt.idem == idemService {
 		return s.render(c, rt.handle)
 	}
 	return s.idempotent(c, rt.handle)
+}
+
+// idemScope is the namespace of the caller's idempotency keys: the user
+// on user routes; on merchant routes the merchant and mode, for staff and
+// API keys alike, so that two people or servers of one merchant sending
+// one key collide as the same call, and test and live never do.
+func (c *call) idemScope() string {
+	if c.actor.MerchantID != "" {
+		return c.actor.MerchantID + "/" + string(c.actor.Mode)
+	}
+	return c.userID()
 }
 
 // readBody reads a POST body, which must be JSON when there is one.
@@ -97,14 +129,15 @@ func readBody(r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-// idempotent runs a call under its Idempotency-Key, scoped to the user:
+// idempotent runs a call under its Idempotency-Key, scoped to the caller
+// (idemScope):
 // the first response is stored and later ones replay it. Server errors,
 // and authentication, permission and rate-limit answers (which a retry
 // may cure, such as adding a TOTP code), are not stored: the key is
 // released so that the retry runs.
 func (s *Server) idempotent(c *call, h handlerFunc) response {
 	req := idempotency.Request{
-		Scope:       c.userID(),
+		Scope:       c.idemScope(),
 		Key:         c.key,
 		Fingerprint: idempotency.Fingerprint(c.r.Method, c.r.URL.Path, c.body),
 	}
@@ -150,12 +183,20 @@ func storable(status int) bool {
 // invalid_token for a bad one, both with WWW-Authenticate.
 func (s *Server) authenticate(r *http.Request) (identity.Principal, response, bool) {
 	token, err := bearer(r)
-	if err == nil {
+	if err == nil && isAPIKey(token) {
+		err = s.keyOnUserRoute(r, token)
+	} else if err == nil {
 		var who identity.Principal
 		if who, err = s.identity.Authenticate(r.Context(), token); err == nil {
 			return who, response{}, true
 		}
 	}
+	return identity.Principal{}, s.authFailure(r, err), false
+}
+
+// authFailure answers a failed authentication, with WWW-Authenticate on
+// a 401.
+func (s *Server) authFailure(r *http.Request, err error) response {
 	res := s.failure(r, err)
 	if res.status == http.StatusUnauthorized {
 		challenge := `Bearer realm="cashless"`
@@ -164,7 +205,7 @@ func (s *Server) authenticate(r *http.Request) (identity.Principal, response, bo
 		}
 		res.setHeader("WWW-Authenticate", challenge)
 	}
-	return identity.Principal{}, res, false
+	return res
 }
 
 // bearer returns the token of an "Authorization: Bearer <token>" header.

@@ -121,7 +121,7 @@ func TestConcurrentSameKey(t *testing.T) {
 func TestEveryCodeHasAClass(t *testing.T) {
 	t.Parallel()
 	codes := map[string]string{}
-	for _, dir := range []string{"../identity", "../wallet", "../money", "../idempotency"} {
+	for _, dir := range []string{"../identity", "../wallet", "../money", "../idempotency", "../merchant", "../webhook"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		require.NoError(t, err)
 		for _, f := range files {

@@ -39,11 +39,27 @@ type raw struct {
 	body        []byte
 }
 
+// withHeader is a handler value sent with extra response headers, such
+// as Idempotent-Replayed on a payment a service replayed.
+type withHeader struct {
+	value  any
+	header http.Header
+}
+
 // render runs a handler and encodes its outcome.
 func (s *Server) render(c *call, h handlerFunc) response {
 	status, v, err := h(c)
 	if err != nil {
 		return s.failure(c.r, err)
+	}
+	if wh, ok := v.(withHeader); ok {
+		res := s.render(c, func(*call) (int, any, error) { return status, wh.value, nil })
+		for k, vs := range wh.header {
+			for _, x := range vs {
+				res.setHeader(k, x)
+			}
+		}
+		return res
 	}
 	if b, ok := v.(raw); ok {
 		return response{status: status, body: b.body, contentType: b.contentType}

@@ -12,6 +12,10 @@ type access int
 const (
 	public access = iota // no token; throttled per IP
 	user                 // a bearer access token; throttled per user
+	// merchantAccess: a staff member's access token (the merchant picked
+	// by Cashless-Merchant, the mode by Cashless-Mode) or a merchant API
+	// key; throttled per merchant user or key (merchant_auth.go).
+	merchantAccess
 )
 
 // idem says how a POST treats its Idempotency-Key.
@@ -27,6 +31,11 @@ const (
 	// because it carries secrets (tokens, a TOTP seed) that must not rest
 	// in the idempotency table.
 	idemCheck
+	// idemService: the key is required and passed to a service that is
+	// itself the idempotency record, in the commit that moves the money
+	// (merchant.Pay); the API stores nothing, so there is one record and
+	// one commit before the answer.
+	idemService
 )
 
 // route is one entry of the table.
@@ -44,7 +53,7 @@ type route struct {
 // s.lookups, and signup in s.signups: both are rate-limited (ratelimit.go).
 func (s *Server) routes() []route {
 	const get, post, del = http.MethodGet, http.MethodPost, http.MethodDelete
-	return []route{
+	rs := []route{
 		{post, "/v1/auth/signup", public, idemCheck, s.signups(s.signup)},
 		{post, "/v1/auth/login", public, idemCheck, s.login},
 		{post, "/v1/auth/refresh", public, idemCheck, s.refresh},
@@ -90,5 +99,62 @@ func (s *Server) routes() []route {
 		{get, "/v1/activity", user, 0, s.activity},
 
 		{get, "/v1/openapi.json", public, 0, s.openAPI},
+	}
+	return append(rs, s.merchantRoutes()...)
+}
+
+// merchantRoutes are the merchant half of the API. Creating a merchant,
+// listing one's memberships and paying are a user's calls (access tokens
+// only); the rest act for one merchant in one mode.
+func (s *Server) merchantRoutes() []route {
+	const get, post, del = http.MethodGet, http.MethodPost, http.MethodDelete
+	const m = merchantAccess
+	return []route{
+		{post, "/v1/merchants", user, idemStore, s.createMerchant},
+		{get, "/v1/merchants", user, 0, s.listMemberships},
+		{get, "/v1/merchant", m, 0, s.getMerchant},
+		{post, "/v1/merchant", m, idemStore, s.updateMerchant},
+		{post, "/v1/merchants/{id}/staff", m, idemStore, s.addStaff},
+		{get, "/v1/merchants/{id}/staff", m, 0, s.listStaff},
+		{del, "/v1/merchants/{id}/staff/{user}", m, 0, s.removeStaff},
+
+		{post, "/v1/api_keys", m, idemCheck, s.createAPIKey},
+		{get, "/v1/api_keys", m, 0, s.listAPIKeys},
+		{del, "/v1/api_keys/{id}", m, 0, s.revokeAPIKey},
+
+		{post, "/v1/payment_requests", m, idemStore, s.createPaymentRequest},
+		{get, "/v1/payment_requests", m, 0, s.listPaymentRequests},
+		{get, "/v1/payment_requests/{id}", m, 0, s.getPaymentRequest},
+		{post, "/v1/payment_requests/{id}/cancel", m, idemStore, s.cancelPaymentRequest},
+		{post, "/v1/test_helpers/payment_requests/{id}/pay", m, idemService, s.testPay},
+
+		{get, "/v1/pay/{id}", user, 0, s.checkout},
+		{post, "/v1/pay/{id}", user, idemService, s.pay},
+
+		{get, "/v1/payments", m, 0, s.listPayments},
+		{get, "/v1/payments/{id}", m, 0, s.getPayment},
+		{post, "/v1/refunds", m, idemRequired, s.createRefund},
+		{get, "/v1/refunds", m, 0, s.listRefunds},
+		{get, "/v1/refunds/{id}", m, 0, s.getRefund},
+
+		{get, "/v1/balance", m, 0, s.balance},
+		{post, "/v1/payouts", m, idemRequired, s.createPayout},
+		{get, "/v1/payouts", m, 0, s.listPayouts},
+		{get, "/v1/payouts/{id}", m, 0, s.getPayout},
+		{get, "/v1/payouts/{id}/report", m, 0, s.payoutReport},
+
+		{get, "/v1/events", m, 0, s.listEvents},
+		{get, "/v1/events/{id}", m, 0, s.getEvent},
+		{get, "/v1/events/{id}/deliveries", m, 0, s.eventDeliveries},
+		{get, "/v1/events/{id}/deliveries/{endpoint}", m, 0, s.deliveryAttempts},
+		{post, "/v1/events/{id}/redeliver", m, idemStore, s.redeliver},
+
+		{post, "/v1/webhook_endpoints", m, idemCheck, s.createWebhookEndpoint},
+		{get, "/v1/webhook_endpoints", m, 0, s.listWebhookEndpoints},
+		{get, "/v1/webhook_endpoints/{id}", m, 0, s.getWebhookEndpoint},
+		{post, "/v1/webhook_endpoints/{id}", m, idemStore, s.updateWebhookEndpoint},
+		{del, "/v1/webhook_endpoints/{id}", m, 0, s.deleteWebhookEndpoint},
+		{post, "/v1/webhook_endpoints/{id}/rotate_secret", m, idemCheck, s.rotateWebhookSecret},
+		{get, "/v1/webhook_endpoints/{id}/deliveries", m, 0, s.endpointDeliveries},
 	}
 }

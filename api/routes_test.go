@@ -10,8 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// samplePath fills a route's {id}.
-func samplePath(p string) string { return strings.ReplaceAll(p, "{id}", "x_1") }
+// samplePath fills a route's {id} (Alice's merchant under /v1/merchants)
+// and {user}.
+func samplePath(p string) string {
+	p = strings.Replace(p, "/v1/merchants/{id}", "/v1/merchants/mch_alice", 1)
+	return strings.NewReplacer("{id}", "x_1", "{user}", "usr_x", "{endpoint}", "we_x").Replace(p)
+}
 
 // TestEveryRoute checks, for each route, what holds for all of them.
 func TestEveryRoute(t *testing.T) {
@@ -20,7 +24,7 @@ func TestEveryRoute(t *testing.T) {
 	for _, rt := range tb.srv.routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			path := samplePath(rt.path)
-			if rt.access == user {
+			if rt.access == user || rt.access == merchantAccess {
 				w := tb.do(t, req{method: rt.method, path: path, token: "-", key: "k", body: `{}`})
 				requireError(t, w, 401, EMissingToken, "")
 			}
@@ -36,7 +40,7 @@ func TestEveryRoute(t *testing.T) {
 				w = tb.do(t, req{method: rt.method, path: path, key: strings.Repeat("k", 256), body: `{}`})
 				requireError(t, w, 400, "invalid_idempotency_key", "Idempotency-Key")
 			}
-			if rt.method == "GET" && rt.access == user {
+			if rt.method == "GET" && (rt.access == user || rt.access == merchantAccess) {
 				w := tb.do(t, req{method: rt.method, path: path + "?bogus=1"})
 				requireError(t, w, 400, EUnknownParameter, "bogus")
 			}
@@ -47,7 +51,8 @@ func TestEveryRoute(t *testing.T) {
 func TestMoneyRoutesRequireKey(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	for _, path := range []string{"/v1/topups", "/v1/withdrawals", "/v1/transfers", "/v1/requests", "/v1/requests/req_1/pay"} {
+	for _, path := range []string{"/v1/topups", "/v1/withdrawals", "/v1/transfers", "/v1/requests", "/v1/requests/req_1/pay",
+		"/v1/pay/pr_1", "/v1/refunds", "/v1/payouts", "/v1/test_helpers/payment_requests/pr_1/pay"} {
 		w := tb.do(t, req{method: "POST", path: path, body: `{}`})
 		requireError(t, w, 400, "idempotency_key_required", "Idempotency-Key")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cashless-dev/cashless/idempotency"
 	"github.com/cashless-dev/cashless/identity"
+	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/wallet"
 )
 
@@ -17,6 +18,17 @@ type Options struct {
 	Identity    identity.Service
 	Wallet      wallet.Service
 	Idempotency idempotency.Store
+	// Merchants serves the merchant routes; without it they answer 503
+	// merchants_unavailable.
+	Merchants merchant.Service
+	// APIKeys checks merchant API keys; without it no key is accepted.
+	APIKeys identity.APIKeys
+	// Webhooks serves the webhook endpoint routes; without it they answer
+	// 503 webhooks_unavailable.
+	Webhooks Webhooks
+	// Signatures, when set, verifies the signed requests of merchants that
+	// require them (signed.go).
+	Signatures RequestVerifier
 	// Logger receives the access log and the causes of internal errors;
 	// slog.Default() when nil.
 	Logger *slog.Logger
@@ -38,13 +50,18 @@ type Server struct {
 	identity identity.Service
 	wallet   wallet.Service
 	idem     idempotency.Store
-	log      *slog.Logger
-	now      func() time.Time
-	baseURL  string
-	observe  func(route, method string, status int, elapsed time.Duration)
-	userRate *limiter
-	ipRate   *limiter
-	handler  http.Handler
+	// merchants and keys may be nil (Options).
+	merchants  merchant.Service
+	keys       identity.APIKeys
+	signatures RequestVerifier
+	webhooks   Webhooks
+	log        *slog.Logger
+	now        func() time.Time
+	baseURL    string
+	observe    func(route, method string, status int, elapsed time.Duration)
+	userRate   *limiter
+	ipRate     *limiter
+	handler    http.Handler
 
 	// lookupUser and lookupIP count people looked up, signupIP signups.
 	lookupUser, lookupIP, signupIP *limiter
@@ -56,13 +73,17 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("api: Identity, Wallet and Idempotency are required")
 	}
 	s := &Server{
-		identity: opts.Identity,
-		wallet:   opts.Wallet,
-		idem:     opts.Idempotency,
-		log:      opts.Logger,
-		now:      opts.Now,
-		baseURL:  strings.TrimSuffix(opts.BaseURL, "/"),
-		observe:  opts.Observe,
+		identity:   opts.Identity,
+		wallet:     opts.Wallet,
+		idem:       opts.Idempotency,
+		merchants:  opts.Merchants,
+		keys:       opts.APIKeys,
+		signatures: opts.Signatures,
+		webhooks:   opts.Webhooks,
+		log:        opts.Logger,
+		now:        opts.Now,
+		baseURL:    strings.TrimSuffix(opts.BaseURL, "/"),
+		observe:    opts.Observe,
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -102,6 +123,7 @@ func (s *Server) mux() *http.ServeMux {
 			s.send(w, r, s.failure(r, errorf(EMethodNotAllowed, "Use %s for this path.", allow)))
 		})
 	}
+	s.hostedRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.send(w, r, s.failure(r, errorf(ERouteNotFound, "There is no such route.")))
 	})

@@ -26,6 +26,8 @@ type testBundle struct {
 	srv    *Server
 	ids    *fakeIdentity
 	wallet *fakeWallet
+	mch    *fakeMerchants
+	keys   *fakeKeys
 	idem   *sqlstore.Store
 	logs   *syncbuf.Buffer
 	now    atomic.Int64 // unix microseconds
@@ -43,7 +45,7 @@ func setup(t *testing.T, opts ...option) *testBundle {
 func setupOn(t *testing.T, url string, opts ...option) *testBundle {
 	t.Helper()
 	ctx := context.Background()
-	tb := &testBundle{ids: newFakeIdentity(), logs: &syncbuf.Buffer{}}
+	tb := &testBundle{ids: newFakeIdentity(), logs: &syncbuf.Buffer{}, mch: newFakeMerchants(), keys: newFakeKeys()}
 	tb.now.Store(t0.UnixMicro())
 	tb.wallet = newFakeWallet(tb.ids)
 	now := func() time.Time { return time.UnixMicro(tb.now.Load()).UTC() }
@@ -57,6 +59,8 @@ func setupOn(t *testing.T, url string, opts ...option) *testBundle {
 		Identity:    tb.ids,
 		Wallet:      tb.wallet,
 		Idempotency: tb.idem,
+		Merchants:   tb.mch,
+		APIKeys:     tb.keys,
 		Logger:      slog.New(slog.NewJSONHandler(tb.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Now:         now,
 		BaseURL:     "https://pay.example.com/",

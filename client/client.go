@@ -28,6 +28,11 @@ type Client struct {
 	base string
 	http *http.Client
 
+	// apiKey, merchant and mode make it a merchant client (merchant.go).
+	apiKey   string
+	merchant string
+	mode     string
+
 	mu      sync.Mutex
 	access  string
 	refresh string
@@ -44,7 +49,7 @@ func New(baseURL string, httpClient *http.Client) *Client {
 
 // WithTokens returns a copy of c that uses the given tokens.
 func (c *Client) WithTokens(access, refresh string) *Client {
-	return &Client{base: c.base, http: c.http, access: access, refresh: refresh}
+	return &Client{base: c.base, http: c.http, apiKey: c.apiKey, merchant: c.merchant, mode: c.mode, access: access, refresh: refresh}
 }
 
 // Tokens returns the client's current access and refresh tokens.
@@ -153,10 +158,19 @@ func (c *Client) send(ctx context.Context, k call) (reply, error) {
 	return c.roundTrip(ctx, k.method, path, h, body)
 }
 
-// authorize adds the client's access token, when it has one, to h.
+// authorize adds the client's credential to h: its API key, or else its
+// access token when it has one, and the merchant and mode it acts in.
 func (c *Client) authorize(h http.Header) {
-	if access, _ := c.Tokens(); access != "" {
+	if c.apiKey != "" {
+		h.Set("Authorization", "Bearer "+c.apiKey)
+	} else if access, _ := c.Tokens(); access != "" {
 		h.Set("Authorization", "Bearer "+access)
+	}
+	if c.merchant != "" {
+		h.Set("Cashless-Merchant", c.merchant)
+	}
+	if c.mode != "" {
+		h.Set("Cashless-Mode", c.mode)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 	"github.com/cashless-dev/cashless/sqldb"
 )
 
-// startAPI serves the public /v1 API over the identity and wallet services.
+// startAPI serves the public /v1 API over the identity and wallet services,
+// and the merchant routes over the merchant service when it runs here.
 // Its own database holds the idempotency records, whose stored responses
 // are sealed with its own vault keys.
 func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
@@ -40,6 +41,8 @@ func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 	srv, err := api.New(api.Options{
 		Identity:    d.peers.identity,
 		Wallet:      d.peers.wallet,
+		APIKeys:     d.peers.identity,
+		Merchants:   d.peers.merchant,
 		Idempotency: store,
 		Logger:      d.logger,
 		RateLimit:   d.cfg.Consumer.rateLimit(),

@@ -13,6 +13,7 @@ import (
 	identitystore "github.com/cashless-dev/cashless/identity/sqlstore"
 	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/limits"
+	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/vault"
 	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
@@ -73,6 +74,9 @@ type peers struct {
 	ledger   ledger.Service
 	identity *identity.Identity
 	wallet   *wallet.Wallets
+	// merchant is nil until a merchant service runs in this process; the
+	// API then answers its routes 503 merchants_unavailable.
+	merchant merchant.Service
 }
 
 // startIdentity runs the identity service. Its vault keys live in its own
