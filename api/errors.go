@@ -213,6 +213,7 @@ var errorClasses = map[string]errorClass{
 	webhook.EEndpointNotFound: notFound,
 	webhook.EDeliveryNotFound: notFound,
 	webhook.EDeliveryBusy:     conflict,
+	webhook.ESecretRotated:    conflict, // two rotations raced; the loser is refused
 	// Receivers' codes (webhook.Verify); the API itself never answers
 	// them, but a code must not ship without a status.
 	webhook.EInvalidSecret:       badRequest,
