@@ -8,7 +8,7 @@ CREATE TABLE IF NOT EXISTS merchants (
 	fee_bps BIGINT NOT NULL,
 	cashier_refund_limit BIGINT NOT NULL,
 	settlement_cutoff VARCHAR(5) NOT NULL,
-	-- bank_sealed is the settlement account number sealed by the vault;
+	-- bank_sealed is the settlement account number sealed by the vault,
 	-- only its last four digits are kept in clear.
 	bank_sealed BLOB,
 	bank_last4 VARCHAR(4) NOT NULL DEFAULT '',
@@ -35,7 +35,7 @@ CREATE TABLE IF NOT EXISTS merchant_payment_requests (
 	notification_url VARCHAR(2048) NOT NULL,
 	status VARCHAR(16) NOT NULL,
 	qr_payload VARCHAR(512) NOT NULL,
-	-- payment_id is the succeeded payment; active_payment_id the payment
+	-- payment_id is the succeeded payment, active_payment_id the payment
 	-- in flight or succeeded, which keeps every other payer out.
 	payment_id VARCHAR(40) NOT NULL DEFAULT '',
 	active_payment_id VARCHAR(40) NOT NULL DEFAULT '',
