@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/ledger"
 	ledgersql "github.com/cashless-dev/cashless/ledger/sqlstore"
 	"github.com/cashless-dev/cashless/merchant"
@@ -48,12 +49,16 @@ func (p *payers) ReleaseSpend(_ context.Context, key string) error {
 
 type bundle struct {
 	ctx    context.Context
+	store  *sqlstore.Store
+	clock  *testclock.Clock
 	ledger *ledger.Engine
 	payers *payers
 	m      *merchant.Merchants
 }
 
-func setup(t *testing.T, url string) *bundle {
+func setup(t *testing.T, url string) *bundle { return setupRisk(t, url, nil) }
+
+func setupRisk(t *testing.T, url string, risk merchant.Risk) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	dialect, _, err := sqldb.ParseURL(url)
@@ -73,10 +78,11 @@ func setup(t *testing.T, url string) *bundle {
 	p := &payers{l: eng, reserved: map[string]bool{}}
 	_, err = eng.CreateAccounts(ctx, []ledger.Account{{ID: "sys.mint", Currency: "HKD", Code: "bank"}})
 	require.NoError(t, err)
-	m, err := merchant.New(store, eng, p, v, merchant.Options{ReconcileInterval: -1})
+	clock := testclock.New(time.Now().UTC())
+	m, err := merchant.New(store, eng, p, v, merchant.Options{ReconcileInterval: -1, Now: clock.Now, Risk: risk, LeaseFor: time.Second})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = m.Close(ctx) })
-	return &bundle{ctx: ctx, ledger: eng, payers: p, m: m}
+	return &bundle{ctx: ctx, store: store, clock: clock, ledger: eng, payers: p, m: m}
 }
 
 // fund puts money in a user's wallet account.
