@@ -259,3 +259,55 @@ func TestRefunds(t *testing.T) {
 		require.Equal(t, sum, bal[0].Available)
 	})
 }
+
+// TestStepUp: a payment the payer's step-up rule holds fails, and the
+// error is returned; a new call with a new key and the code pays.
+func TestStepUp(t *testing.T) {
+	t.Parallel()
+	b := setup(t, sqldbtest.URL(t, "sqlite"))
+	_, a := b.shop(t)
+	b.fund(t, "usr_p", 50_00)
+	b.payers.stepUp["usr_p"] = true
+	pr := b.request(t, a, 10_00)
+	_, err := b.m.Pay(b.ctx, merchant.PayInput{UserID: "usr_p", PaymentRequestID: pr.ID, IdempotencyKey: "k"})
+	require.Equal(t, "totp_required", code(err))
+	ps, _, err := b.m.Payments(b.ctx, a, cashless.Page{})
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	require.Equal(t, [2]string{merchant.StatusFailed, "totp_required"}, [2]string{ps[0].Status, ps[0].FailureCode})
+	res, err := b.m.Pay(b.ctx, merchant.PayInput{UserID: "usr_p", PaymentRequestID: pr.ID, IdempotencyKey: "k2", TOTPCode: "123456"})
+	require.NoError(t, err)
+	require.Equal(t, merchant.StatusSucceeded, res.Payment.Status)
+}
+
+// TestModes: live and test are separate worlds.
+func TestModes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, sqldbtest.URL(t, "sqlite"))
+	mc, live := b.shop(t)
+	test := live
+	test.Mode = merchant.Test
+	tpr := b.request(t, test, 10_00)
+	lpr := b.request(t, live, 10_00)
+	b.fund(t, "usr_p", 50_00)
+	_, err := b.m.Pay(b.ctx, merchant.PayInput{UserID: "usr_p", PaymentRequestID: tpr.ID, IdempotencyKey: "k"})
+	require.Equal(t, merchant.EPaymentRequestNotFound, code(err), "consumers never pay test requests")
+	_, err = b.m.TestPay(b.ctx, live, lpr.ID, "k")
+	require.Equal(t, merchant.EPaymentRequestNotFound, code(err))
+	_, err = b.m.TestPay(b.ctx, test, lpr.ID, "k")
+	require.Equal(t, merchant.EPaymentRequestNotFound, code(err))
+	res, err := b.m.TestPay(b.ctx, test, tpr.ID, "k")
+	require.NoError(t, err)
+	_, err = b.m.Payment(b.ctx, live, res.Payment.ID)
+	require.Equal(t, merchant.EPaymentNotFound, code(err))
+	require.Equal(t, int64(988), b.balance(t, merchant.AccountID(mc.ID, merchant.Test, "HKD")))
+	require.Equal(t, int64(0), b.balance(t, merchant.AccountID(mc.ID, merchant.Live, "HKD")))
+	r, err := b.m.Refund(b.ctx, test, merchant.RefundInput{PaymentID: res.Payment.ID, Amount: 500})
+	require.NoError(t, err)
+	require.Equal(t, merchant.StatusSucceeded, r.Status)
+	_, err = b.m.RefundByID(b.ctx, live, r.ID)
+	require.Equal(t, merchant.ERefundNotFound, code(err))
+	lb, err := b.m.Balances(b.ctx, live)
+	require.NoError(t, err)
+	require.Equal(t, []merchant.Balance{{Currency: "HKD"}}, lb)
+}

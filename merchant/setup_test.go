@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/internal/testclock"
 	"github.com/cashless-dev/cashless/ledger"
 	ledgersql "github.com/cashless-dev/cashless/ledger/sqlstore"
@@ -25,6 +26,7 @@ type payers struct {
 	l        ledger.Service
 	mu       sync.Mutex
 	reserved map[string]bool
+	stepUp   map[string]bool // users whose payments need the code "123456"
 }
 
 func (p *payers) WalletAccount(ctx context.Context, userID, cur string) (string, error) {
@@ -35,6 +37,10 @@ func (p *payers) WalletAccount(ctx context.Context, userID, cur string) (string,
 
 func (p *payers) ReserveSpend(ctx context.Context, in merchant.SpendInput) (string, error) {
 	p.mu.Lock()
+	if p.stepUp[in.UserID] && !p.reserved[in.Key] && in.TOTPCode != "123456" {
+		p.mu.Unlock()
+		return "", cashless.Errorf("totp_required", "a code is needed")
+	}
 	p.reserved[in.Key] = true
 	p.mu.Unlock()
 	return p.WalletAccount(ctx, in.UserID, in.Amount.Currency)
@@ -75,7 +81,7 @@ func setupRisk(t *testing.T, url string, risk merchant.Risk) *bundle {
 	require.NoError(t, err)
 	v, err := vault.Open(ctx, keyURL, &vault.MemoryKeyStore{})
 	require.NoError(t, err)
-	p := &payers{l: eng, reserved: map[string]bool{}}
+	p := &payers{l: eng, reserved: map[string]bool{}, stepUp: map[string]bool{}}
 	_, err = eng.CreateAccounts(ctx, []ledger.Account{{ID: "sys.mint", Currency: "HKD", Code: "bank"}})
 	require.NoError(t, err)
 	clock := testclock.New(time.Now().UTC())
