@@ -40,7 +40,10 @@ func TestPermissionMatrix(t *testing.T) {
 			_, err := b.m.CreatePaymentRequest(ctx, a, merchant.PaymentRequestInput{Amount: hkd(1_00)})
 			return err
 		}},
-		{"PaymentRequest", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.PaymentRequest(ctx, a, "pr_x"); return err }},
+		{"PaymentRequest", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, err := b.m.PaymentRequest(ctx, a, "pr_x")
+			return err
+		}},
 		{"PaymentRequests", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
 			_, _, err := b.m.PaymentRequests(ctx, a, cashless.Page{})
 			return err
@@ -49,25 +52,46 @@ func TestPermissionMatrix(t *testing.T) {
 			_, err := b.m.CancelPaymentRequest(ctx, a, "pr_x")
 			return err
 		}},
-		{"TestPay", merchant.PermCollect, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.TestPay(ctx, a, "pr_x", ""); return err }},
+		{"TestPay", merchant.PermCollect, func(ctx context.Context, a merchant.Actor) error {
+			_, err := b.m.TestPay(ctx, a, "pr_x", "")
+			return err
+		}},
 		{"Payment", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.Payment(ctx, a, "pay_x"); return err }},
-		{"Payments", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, _, err := b.m.Payments(ctx, a, cashless.Page{}); return err }},
+		{"Payments", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, _, err := b.m.Payments(ctx, a, cashless.Page{})
+			return err
+		}},
 		{"Refund", merchant.PermRefund, func(ctx context.Context, a merchant.Actor) error {
 			_, err := b.m.Refund(ctx, a, merchant.RefundInput{PaymentID: "pay_x"})
 			return err
 		}},
-		{"RefundByID", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.RefundByID(ctx, a, "re_x"); return err }},
-		{"Refunds", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, _, err := b.m.Refunds(ctx, a, cashless.Page{}); return err }},
+		{"RefundByID", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, err := b.m.RefundByID(ctx, a, "re_x")
+			return err
+		}},
+		{"Refunds", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, _, err := b.m.Refunds(ctx, a, cashless.Page{})
+			return err
+		}},
 		{"Balances", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.Balances(ctx, a); return err }},
 		{"CreatePayout", merchant.PermPayout, func(ctx context.Context, a merchant.Actor) error {
 			_, err := b.m.CreatePayout(ctx, a, merchant.PayoutInput{Currency: "HKD"})
 			return err
 		}},
 		{"Payout", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.Payout(ctx, a, "po_x"); return err }},
-		{"Payouts", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, _, err := b.m.Payouts(ctx, a, cashless.Page{}); return err }},
-		{"PayoutReport", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.PayoutReport(ctx, a, "po_x"); return err }},
+		{"Payouts", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, _, err := b.m.Payouts(ctx, a, cashless.Page{})
+			return err
+		}},
+		{"PayoutReport", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, err := b.m.PayoutReport(ctx, a, "po_x")
+			return err
+		}},
 		{"Event", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, err := b.m.Event(ctx, a, "evt_x"); return err }},
-		{"Events", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error { _, _, err := b.m.Events(ctx, a, cashless.Page{}); return err }},
+		{"Events", merchant.PermRead, func(ctx context.Context, a merchant.Actor) error {
+			_, _, err := b.m.Events(ctx, a, cashless.Page{})
+			return err
+		}},
 	}
 	actors := map[string]merchant.Actor{
 		"owner":      owner,
