@@ -11,6 +11,7 @@ import (
 	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/id"
 	"github.com/cashless-dev/cashless/intent"
+	"github.com/cashless-dev/cashless/ledger"
 	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/sqldb/sqldbtest"
@@ -310,4 +311,38 @@ func TestModes(t *testing.T) {
 	lb, err := b.m.Balances(b.ctx, live)
 	require.NoError(t, err)
 	require.Equal(t, []merchant.Balance{{Currency: "HKD"}}, lb)
+}
+
+// TestReconcileAfterLedger: a crash after the ledger committed the chain
+// but before the payment was recorded; the reconciler resubmits the same
+// ids, the ledger answers committed, and the money moved once.
+func TestReconcileAfterLedger(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		b := setup(t, url)
+		mc, a := b.shop(t)
+		b.fund(t, "usr_p", 50_00)
+		pr := b.request(t, a, 10_00)
+		now := b.clock.Now()
+		p := &merchant.Payment{ID: id.New(id.Payment), MerchantID: mc.ID, Mode: merchant.Live, PaymentRequestID: pr.ID, Amount: pr.Amount,
+			Fee: 12, Net: 988, Status: merchant.StatusProcessing, PayerID: "usr_p", Customer: "cus_x", Created: now}
+		_, _, err := b.store.StartPayment(b.ctx, p, "k", "fp", intent.NewLease(now.Add(time.Second)), now)
+		require.NoError(t, err)
+		acct, err := b.payers.ReserveSpend(b.ctx, merchant.SpendInput{UserID: "usr_p", Key: p.ID, Amount: p.Amount})
+		require.NoError(t, err)
+		to := merchant.AccountID(mc.ID, merchant.Live, "HKD")
+		res, err := b.ledger.CreateTransfers(b.ctx, []ledger.Transfer{
+			{ID: p.ID, DebitAccountID: acct, CreditAccountID: to, Amount: 10_00, Currency: "HKD", Code: "payment", Flags: ledger.Linked},
+			{ID: p.ID + ".fee", DebitAccountID: to, CreditAccountID: merchant.FeeAccountID(merchant.Live, "HKD"), Amount: 12, Currency: "HKD", Code: "fee"}})
+		require.NoError(t, err)
+		require.NoError(t, res[0].Err)
+		b.clock.Advance(2 * time.Second)
+		require.NoError(t, b.m.Reconcile(b.ctx))
+		got, err := b.m.Payment(b.ctx, a, p.ID)
+		require.NoError(t, err)
+		require.Equal(t, merchant.StatusSucceeded, got.Status)
+		require.Equal(t, int64(40_00), b.balance(t, "wal.usr_p.HKD"))
+		require.Equal(t, int64(988), b.balance(t, to))
+		require.Equal(t, []string{merchant.EventPaymentSucceeded}, b.eventTypes(t, a))
+	})
 }

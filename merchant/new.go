@@ -29,8 +29,12 @@ type Options struct {
 	// ReconcileInterval is how often the background loop runs Reconcile
 	// (3 s when zero; negative turns the loop off).
 	ReconcileInterval time.Duration
-	// LeaseFor is how long a driver holds a payment or refund (2 s).
+	// LeaseFor is how long the reconciler holds a payment or refund it
+	// re-drives (2 s).
 	LeaseFor time.Duration
+	// Grace is how long the call that made a payment or refund holds it
+	// before the reconciler may take it over (2 s).
+	Grace time.Duration
 	// ParkAfter is how many failed re-drives park an intent (20).
 	ParkAfter int
 	// DefaultExpiry is a payment request's life when none is asked (600 s).
@@ -79,6 +83,9 @@ func New(store Store, l ledger.Service, payers Payers, v *vault.Vault, opts Opti
 	}
 	if opts.LeaseFor <= 0 {
 		opts.LeaseFor = 2 * time.Second
+	}
+	if opts.Grace <= 0 {
+		opts.Grace = 2 * time.Second
 	}
 	if opts.ParkAfter <= 0 {
 		opts.ParkAfter = 20

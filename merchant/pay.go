@@ -97,7 +97,7 @@ func (m *Merchants) pay(ctx context.Context, pr *PaymentRequest, payerID, key, t
 	} else {
 		p.Customer = m.customer(pr.MerchantID, payerID)
 	}
-	l := intent.NewLease(now.Add(m.opts.LeaseFor))
+	l := intent.NewLease(now.Add(m.opts.Grace))
 	got, existing, err := m.store.StartPayment(ctx, p, key, fingerprint(pr.ID), l, now)
 	if err != nil {
 		return nil, err

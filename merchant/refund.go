@@ -54,7 +54,7 @@ func (m *Merchants) Refund(ctx context.Context, a Actor, in RefundInput) (*Refun
 		Created: now.Truncate(time.Microsecond)}
 	r.Amount = p.Amount
 	r.Amount.Minor = amount
-	l := intent.NewLease(now.Add(m.opts.LeaseFor))
+	l := intent.NewLease(now.Add(m.opts.Grace))
 	got, existing, err := m.store.StartRefund(ctx, r, in.IdempotencyKey, fingerprint(p.ID, in.Amount, in.Reason), l)
 	if err != nil || existing {
 		return got, err

@@ -85,7 +85,7 @@ func setupRisk(t *testing.T, url string, risk merchant.Risk) *bundle {
 	_, err = eng.CreateAccounts(ctx, []ledger.Account{{ID: "sys.mint", Currency: "HKD", Code: "bank"}})
 	require.NoError(t, err)
 	clock := testclock.New(time.Now().UTC())
-	m, err := merchant.New(store, eng, p, v, merchant.Options{ReconcileInterval: -1, Now: clock.Now, Risk: risk, LeaseFor: time.Second})
+	m, err := merchant.New(store, eng, p, v, merchant.Options{ReconcileInterval: -1, Now: clock.Now, Risk: risk, LeaseFor: time.Second, Grace: time.Second})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = m.Close(ctx) })
 	return &bundle{ctx: ctx, store: store, clock: clock, ledger: eng, payers: p, m: m}
