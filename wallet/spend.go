@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/merchant"
 	"github.com/cashless-dev/cashless/money"
 )
-
-// ESpendNotFound: no merchant-payment reservation under that key.
-const ESpendNotFound = "spend_not_found"
 
 // Spend is a merchant payment's reservation of its payer's send caps,
 // kept under the payment's id so that the merchant service can reserve
@@ -33,7 +29,8 @@ type SpendStore interface {
 	// and nothing is written. A cap the amount would pass fails the call
 	// with ELimitExceeded (Param: the period).
 	CreateSpend(ctx context.Context, s *Spend, caps []Reservation, stepUp *StepUpCheck) (stored *Spend, created bool, err error)
-	// SpendByKey returns a spend: ESpendNotFound.
+	// SpendByKey returns a spend, or nil and no error when there is
+	// none under key.
 	SpendByKey(ctx context.Context, key string) (*Spend, error)
 	// ReleaseSpend gives a spend's reservation back, once; an unknown or
 	// released key does nothing.
@@ -48,10 +45,10 @@ func (w *Wallets) ReserveSpend(ctx context.Context, in merchant.SpendInput) (str
 	if err := w.checkCurrency(in.Amount.Currency); err != nil {
 		return "", err
 	}
-	if prev, err := w.store.SpendByKey(ctx, in.Key); err == nil {
-		return w.openAccount(ctx, prev.UserID, prev.Amount.Currency)
-	} else if cashless.ErrorCode(err) != ESpendNotFound {
+	if prev, err := w.store.SpendByKey(ctx, in.Key); err != nil {
 		return "", fmt.Errorf("read spend: %w", err)
+	} else if prev != nil {
+		return w.openAccount(ctx, prev.UserID, prev.Amount.Currency)
 	}
 	user, err := w.dir.User(ctx, in.UserID)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/cashless-dev/cashless"
 	"github.com/cashless-dev/cashless/money"
 	"github.com/cashless-dev/cashless/sqldb"
 	"github.com/cashless-dev/cashless/wallet"
@@ -22,7 +21,7 @@ func readSpend(ctx context.Context, q interface {
 	err := q.QueryRowContext(ctx, `SELECT spend_key, user_id, currency, amount, limit_windows, created_us FROM wallet_spends WHERE spend_key = ?`, key).
 		Scan(&s.Key, &s.UserID, &s.Amount.Currency, &s.Amount.Minor, &windows, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, cashless.Errorf(wallet.ESpendNotFound, "No such spend: %s.", key)
+		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read spend: %w", err)
@@ -41,12 +40,12 @@ func (s *Store) CreateSpend(ctx context.Context, sp *wallet.Spend, caps []wallet
 	err := s.group.Do(ctx, func(tx *sql.Tx) error {
 		stored, created = nil, false
 		prev, err := readSpend(ctx, tx, sp.Key)
-		if err == nil {
+		if err != nil {
+			return err
+		}
+		if prev != nil {
 			stored = prev
 			return nil
-		}
-		if cashless.ErrorCode(err) != wallet.ESpendNotFound {
-			return err
 		}
 		if stepUp != nil {
 			if err := s.checkStepUp(ctx, tx, sp.UserID, sp.Amount, sp.Created, *stepUp); err != nil {
@@ -82,10 +81,7 @@ func (s *Store) SpendByKey(ctx context.Context, key string) (*wallet.Spend, erro
 func (s *Store) ReleaseSpend(ctx context.Context, key string) error {
 	return s.group.Do(ctx, func(tx *sql.Tx) error {
 		sp, err := readSpend(ctx, tx, key)
-		if cashless.ErrorCode(err) == wallet.ESpendNotFound {
-			return nil
-		}
-		if err != nil {
+		if err != nil || sp == nil {
 			return err
 		}
 		n, err := execAffected(ctx, tx, `UPDATE wallet_spends SET released = 1 WHERE spend_key = ? AND released = 0`, key)
