@@ -346,3 +346,30 @@ func TestReconcileAfterLedger(t *testing.T) {
 		require.Equal(t, []string{merchant.EventPaymentSucceeded}, b.eventTypes(t, a))
 	})
 }
+
+// TestReconcileFinishesRefund leaves a refund stored and reserved as a
+// crash would, then lets the reconciler move the money and record it.
+func TestReconcileFinishesRefund(t *testing.T) {
+	t.Parallel()
+	sqldbtest.Each(t, func(t *testing.T, url string) {
+		b := setup(t, url)
+		mc, a := b.shop(t)
+		b.fund(t, "usr_p", 50_00)
+		res, err := b.m.Pay(b.ctx, merchant.PayInput{UserID: "usr_p", PaymentRequestID: b.request(t, a, 10_00).ID, IdempotencyKey: "k"})
+		require.NoError(t, err)
+		now := b.clock.Now()
+		r := &merchant.Refund{ID: id.New(id.Refund), MerchantID: mc.ID, Mode: merchant.Live, PaymentID: res.Payment.ID, Amount: hkd(4_00),
+			Status: merchant.StatusProcessing, Created: now}
+		_, _, err = b.store.StartRefund(b.ctx, r, "", "fp", intent.NewLease(now.Add(time.Second)))
+		require.NoError(t, err)
+		_, err = b.m.Refund(b.ctx, a, merchant.RefundInput{PaymentID: res.Payment.ID, Amount: 6_01})
+		require.Equal(t, merchant.ERefundExceedsPayment, code(err), "the stranded refund holds its amount")
+		b.clock.Advance(2 * time.Second)
+		require.NoError(t, b.m.Reconcile(b.ctx))
+		got, err := b.m.RefundByID(b.ctx, a, r.ID)
+		require.NoError(t, err)
+		require.Equal(t, merchant.StatusSucceeded, got.Status)
+		require.Equal(t, int64(44_00), b.balance(t, "wal.usr_p.HKD"))
+		require.Equal(t, int64(988-4_00), b.balance(t, merchant.AccountID(mc.ID, merchant.Live, "HKD")))
+	})
+}
