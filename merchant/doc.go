@@ -16,6 +16,20 @@
 // ledger records every refusal, so a refused transfer id can never commit
 // later), and the answer goes out once the ledger has committed.
 //
+// How a payment flows here (pay.go): one transaction stores the payment
+// (processing, under the calling request's lease) and claims its request,
+// so concurrent payers find it taken; then risk, the payer's caps
+// (Payers.ReserveSpend, keyed by the payment id), and the ledger chain
+// with the payment id and the payment id + ".fee" as transfer ids; then
+// one transaction records the outcome, the request and the event. A
+// payment failed before the ledger (risk block, caps, step-up) first
+// closes its transfer id with a transfer the ledger refuses and records.
+// The reconciler (Merchants.Reconcile, run in the background by New)
+// expires payment requests and takes over payments and refunds whose
+// lease ended, resubmitting the same transfer ids. A refund reserves its
+// amount on the payment in the same transaction that stores it; the fee
+// of a payment is not returned on refund.
+//
 // Test mode is a separate world: objects carry their Mode, test money
 // lives in separate ledger accounts (AccountID), and a test key or a
 // test-mode call sees only test objects.

@@ -19,6 +19,7 @@ import (
 type Store interface {
 	MoneyStore
 	SocialStore
+	SpendStore
 }
 
 // Options configure a Wallets.

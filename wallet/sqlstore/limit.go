@@ -17,7 +17,7 @@ import (
 // rolling sum.
 
 // checkStepUp refuses, with identity's ETOTPRequired, a payment that would
-// take what the user sent and withdrew in the rolling window past the
+// take what the user sent, paid merchants and withdrew in the rolling window past the
 // step-up limit. The sums are locking reads on MySQL, so a concurrent
 // payment of the same user waits for this one and then counts it.
 func (s *Store) checkStepUp(ctx context.Context, tx *sql.Tx, userID string, amount money.Amount, now time.Time, c wallet.StepUpCheck) error {
@@ -33,7 +33,13 @@ func (s *Store) checkStepUp(ctx context.Context, tx *sql.Tx, userID string, amou
 		userID, since, wallet.KindWithdrawal, amount.Currency, wallet.StatusFailed).Scan(&withdrawn); err != nil {
 		return fmt.Errorf("sum recent withdrawals: %w", err)
 	}
-	if sent+withdrawn+amount.Minor > c.Limit {
+	var spent int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount), 0) FROM wallet_spends
+		WHERE user_id = ? AND created_us > ? AND currency = ? AND released = 0`+s.db.Dialect.ForUpdate(),
+		userID, since, amount.Currency).Scan(&spent); err != nil {
+		return fmt.Errorf("sum recent merchant payments: %w", err)
+	}
+	if sent+withdrawn+spent+amount.Minor > c.Limit {
 		return &cashless.Error{Code: identity.ETOTPRequired,
 			Message: "Together with your other payments of the last hours this needs a one-time code from your authenticator app."}
 	}
