@@ -90,10 +90,14 @@ func (s *Server) updateWebhookEndpoint(c *call) (int, any, error) {
 	if err := decodeJSON(c.body, &p); err != nil {
 		return 0, nil, err
 	}
-	if err := need(p.Enabled != nil, "enabled"); err != nil {
+	if err := s.webhookCall(c, merchant.PermWebhooks); err != nil {
 		return 0, nil, err
 	}
-	if err := s.webhookCall(c, merchant.PermWebhooks); err != nil {
+	// Another merchant's endpoint is not found, whatever the body says.
+	if _, err := s.webhooks.Endpoint(c.ctx, c.actor.MerchantID, c.actor.Mode, c.r.PathValue("id")); err != nil {
+		return 0, nil, err
+	}
+	if err := need(p.Enabled != nil, "enabled"); err != nil {
 		return 0, nil, err
 	}
 	e, err := s.webhooks.SetEnabled(c.ctx, c.actor.MerchantID, c.actor.Mode, c.r.PathValue("id"), *p.Enabled)

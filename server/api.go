@@ -38,11 +38,16 @@ func startAPI(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		v.Close()
 		return started{}, err
 	}
+	var hooks api.Webhooks
+	if d.peers.webhooks != nil {
+		hooks = d.peers.webhooks
+	}
 	srv, err := api.New(api.Options{
 		Identity:    d.peers.identity,
 		Wallet:      d.peers.wallet,
 		APIKeys:     d.peers.identity,
 		Merchants:   d.peers.merchant,
+		Webhooks:    hooks,
 		Idempotency: store,
 		Logger:      d.logger,
 		RateLimit:   d.cfg.Consumer.rateLimit(),

@@ -19,6 +19,7 @@ import (
 	vaultstore "github.com/cashless-dev/cashless/vault/sqlstore"
 	"github.com/cashless-dev/cashless/wallet"
 	walletstore "github.com/cashless-dev/cashless/wallet/sqlstore"
+	"github.com/cashless-dev/cashless/webhook"
 )
 
 // ConsumerConfig configures the consumer services: identity, wallet and
@@ -77,6 +78,8 @@ type peers struct {
 	// merchant is nil until a merchant service runs in this process; the
 	// API then answers its routes 503 merchants_unavailable.
 	merchant merchant.Service
+	// webhooks is the merchant service's webhook deliveries, nil with it.
+	webhooks *webhook.Service
 }
 
 // startIdentity runs the identity service. Its vault keys live in its own
@@ -98,6 +101,9 @@ func startIdentity(ctx context.Context, db *sqldb.DB, d deps) (started, error) {
 		return started{}, err
 	}
 	opts := identity.Options{TokenKey: tokenKey, PhoneRegion: d.cfg.Consumer.PhoneRegion, Sender: sender, Logger: d.logger}
+	for _, p := range merchant.KeyPermissions {
+		opts.KeyScopes = append(opts.KeyScopes, string(p))
+	}
 	if d.cfg.Consumer.FastPasswordHashing {
 		opts.Argon2 = identity.CheapArgon2
 		d.logger.Warn("password hashing uses cheap argon2id parameters: for benchmarks and tests only")

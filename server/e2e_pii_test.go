@@ -99,7 +99,7 @@ func TestE2EPersonalDataAtRest(t *testing.T) {
 		requireWithdrawal(t, quill, w.ID, "1523")
 		rotated, err := server.RotateKeys(ctx, p.cfg)
 		require.NoError(t, err)
-		require.ElementsMatch(t, []string{"identity", "wallet", "api"}, rotated)
+		require.ElementsMatch(t, []string{"identity", "wallet", "merchant", "api"}, rotated)
 		requirePersonalData(t, p, quill, mari)
 		nova := p.signup(t, &user{c: client.New(p.base, nil), phone: "+85293305517", email: "novaline.qintara@example.com",
 			name: "Novaline Qintara", username: "nqintara", password: "Marzipan-Orbit-3318"})

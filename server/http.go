@@ -28,6 +28,8 @@ func (s *Server) publicHandler() http.Handler {
 	for _, u := range s.units {
 		if u.public != nil {
 			mux.Handle("/v1/", u.public)
+			// The hosted payment pages (GET /pay/{id}) are the API's too.
+			mux.Handle("/pay/", u.public)
 		}
 	}
 	return mux

@@ -78,6 +78,8 @@ type Config struct {
 
 	// Consumer is the configuration of identity, wallet and the public API.
 	Consumer ConsumerConfig
+	// Merchant is the configuration of the merchant service.
+	Merchant MerchantConfig
 }
 
 // Server is the running platform. Create it with New, start serving with

@@ -59,7 +59,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	_, err := New(ctx, Config{DataDir: t.TempDir(), Services: []string{"ledger", "graph"}})
-	require.ErrorContains(t, err, `unknown service "graph" (known: ledger, identity, wallet, api)`)
+	require.ErrorContains(t, err, `unknown service "graph" (known: ledger, identity, wallet, merchant, api)`)
 	_, err = New(ctx, Config{DataDir: t.TempDir(), ServiceDB: map[string]string{"risk": "sqlite:/r.db"}})
 	require.ErrorContains(t, err, `unknown service "risk"`)
 	_, err = New(ctx, Config{DataDir: t.TempDir(), Services: []string{"wallet"}})

@@ -39,6 +39,7 @@ var services = []service{
 	{name: "ledger", migrate: migrateLedger, start: startLedger},
 	{name: "identity", migrate: identitystore.Migrate, start: startIdentity, vault: true},
 	{name: "wallet", migrate: walletstore.Migrate, start: startWallet, vault: true},
+	{name: "merchant", migrate: migrateMerchant, start: startMerchant, vault: true},
 	// The API's database holds idempotency records only: after a power
 	// loss a lost record makes a retry run again, and every service behind
 	// the API is itself idempotent on (user, key), so the retry gets the
