@@ -19,7 +19,7 @@ func TestKeysRotate(t *testing.T) {
 	for range 2 {
 		tm, code := run(t, nil, "keys", "rotate", "--data-dir", dir, "--log-level", "warn")
 		require.Equal(t, 0, code, tm.stderr.String())
-		require.Equal(t, "rotated the identity keys\nrotated the wallet keys\nrotated the api keys\n", tm.stdout.String())
+		require.Equal(t, "rotated the identity keys\nrotated the wallet keys\nrotated the merchant keys\nrotated the api keys\n", tm.stdout.String())
 	}
 	db, err := sqldb.Open(context.Background(), "sqlite:"+filepath.Join(dir, "wallet.db"))
 	require.NoError(t, err)
