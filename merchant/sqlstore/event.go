@@ -66,42 +66,5 @@ func (s *Store) Event(ctx context.Context, merchantID string, mode merchant.Mode
 // Events lists a merchant's events in a mode, newest first (ids sort by
 // creation).
 func (s *Store) Events(ctx context.Context, merchantID string, mode merchant.Mode, p cashless.Page) ([]*merchant.Event, bool, error) {
-	q := `SELECT ` + eventColumns + ` FROM merchant_events WHERE merchant_id = ? AND mode = ?`
-	args := []any{merchantID, string(mode)}
-	order := " ORDER BY id DESC"
-	switch {
-	case p.StartingAfter != "":
-		q += " AND id < ?"
-		args = append(args, p.StartingAfter)
-	case p.EndingBefore != "":
-		q, order = q+" AND id > ?", " ORDER BY id ASC"
-		args = append(args, p.EndingBefore)
-	}
-	n := p.Size()
-	rows, err := s.db.Read.QueryContext(ctx, q+order+fmt.Sprintf(" LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("list events: %w", err)
-	}
-	defer rows.Close()
-	var out []*merchant.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("list events: %w", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list events: %w", err)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	if p.EndingBefore != "" { // read oldest first; answer newest first
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
-		}
-	}
-	return out, more, nil
+	return list(ctx, s.db.Read, "merchant_events", eventColumns, merchantID, mode, p, scanEvent)
 }

@@ -134,44 +134,8 @@ func (s *Store) PreviousPaid(ctx context.Context, merchantID string, mode mercha
 
 // Payouts implements payout.Store.
 func (s *Store) Payouts(ctx context.Context, merchantID string, mode merchant.Mode, p cashless.Page) ([]*payout.Record, bool, error) {
-	q := `SELECT ` + columns + ` FROM payouts WHERE merchant_id = ? AND mode = ?`
-	args := []any{merchantID, string(mode)}
-	order := " ORDER BY id DESC"
-	switch {
-	case p.StartingAfter != "":
-		q += " AND id < ?"
-		args = append(args, p.StartingAfter)
-	case p.EndingBefore != "":
-		q, order = q+" AND id > ?", " ORDER BY id ASC"
-		args = append(args, p.EndingBefore)
-	}
-	n := p.Size()
-	rows, err := s.db.Read.QueryContext(ctx, q+order+fmt.Sprintf(" LIMIT %d", n+1), args...)
-	if err != nil {
-		return nil, false, fmt.Errorf("list payouts: %w", err)
-	}
-	defer rows.Close()
-	var out []*payout.Record
-	for rows.Next() {
-		r, err := scan(rows)
-		if err != nil {
-			return nil, false, fmt.Errorf("list payouts: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, fmt.Errorf("list payouts: %w", err)
-	}
-	more := len(out) > n
-	if more {
-		out = out[:n]
-	}
-	if p.EndingBefore != "" { // read oldest first; answer newest first
-		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-			out[i], out[j] = out[j], out[i]
-		}
-	}
-	return out, more, nil
+	return sqldb.Page(ctx, s.db.Read, "payouts", `SELECT `+columns+` FROM payouts WHERE merchant_id = ? AND mode = ?`,
+		[]any{merchantID, string(mode)}, p, scan)
 }
 
 // RecordBankOutcome implements payout.Store.
